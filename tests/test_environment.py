@@ -1,0 +1,40 @@
+"""requirements.txt and environment.yml must name the same packages with the same bounds."""
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def requirement_lines(lines):
+    out = set()
+    for line in lines:
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.add(line.replace(" ", "").lower())
+    return out
+
+
+def test_requirements_and_environment_agree():
+    reqs = requirement_lines((ROOT / "requirements.txt").read_text().splitlines())
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_sections = [d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d]
+    assert len(pip_sections) == 1, "environment.yml needs exactly one pip: section"
+    env_reqs = requirement_lines(pip_sections[0])
+    assert reqs, "requirements.txt names no package"
+    assert reqs == env_reqs, f"only in requirements.txt: {reqs - env_reqs}; only in environment.yml: {env_reqs - reqs}"
+
+
+def test_every_notebook_is_collected_by_pytest():
+    """pytest's configuration must point nbval at the notebooks folder."""
+    text = (ROOT / "pyproject.toml").read_text()
+    assert '"notebooks"' in text and "--nbval-lax" in text
+    assert sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")), "no notebook found"
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    command = ci[ci.index("# README test command:") + 1].strip()
+    assert command.endswith("python -m pytest")
+    assert command in (ROOT / "README.md").read_text(), "README's test command differs from what .ci/run runs"

@@ -1,0 +1,41 @@
+"""Small helpers shared by the autoencoder lectures.
+
+One module per concern:
+
+- :mod:`utils.config`    quick/full mode switch and the environment variables the collection reads
+- :mod:`utils.data`      MNIST loading and validation
+- :mod:`utils.models`    the mirrored dense autoencoder builder
+- :mod:`utils.training`  compact training with a train-or-load cache
+- :mod:`utils.repro`     seeding and deterministic ops
+- :mod:`utils.metrics`   reconstruction error and PSNR
+- :mod:`utils.baselines` PCA and k-NN baselines
+- :mod:`utils.plots`     the shared figure style, image rows, loss curves, code maps
+
+Import ``utils`` before ``keras``: TensorFlow prints a few start-up lines from C++ (oneDNN, CUDA
+drivers) before any log level applies, and they would land in every notebook. Unless you have set
+``TF_CPP_MIN_LOG_LEVEL`` yourself, importing ``utils`` imports Keras with those lines hidden; Python
+errors raised by the import still show as usual.
+"""
+
+import os
+import sys
+
+
+def _import_keras_quietly() -> None:
+    if "keras" in sys.modules or "TF_CPP_MIN_LOG_LEVEL" in os.environ:
+        import keras  # noqa: F401
+        return
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            import keras  # noqa: F401
+
+            keras.ops.zeros(1)  # the first op initialises the backend, which logs too
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+_import_keras_quietly()
