@@ -94,3 +94,15 @@ def test_history_and_code_plots():
     assert ax.get_title() == "map" and len(ax.get_legend().get_texts()) == 10
     with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
         plot_codes_2d(np.zeros((5, 3)), np.zeros(5), "bad")
+
+
+def test_linear_probe_reads_linearly_separable_features():
+    from utils.baselines import linear_probe
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 300)
+    f = np.eye(3)[y] * 5 + rng.normal(size=(300, 3))
+    assert linear_probe(f[:200], y[:200], f[200:], y[200:]) > 0.95
+    assert linear_probe(rng.normal(size=(200, 3)), y[:200], rng.normal(size=(100, 3)), y[200:]) < 0.6
+    with pytest.raises(ValueError, match="same length"):
+        linear_probe(f, y[:10], f, y)

@@ -8,7 +8,8 @@ One module per concern:
 - :mod:`utils.training`  compact training with a train-or-load cache
 - :mod:`utils.repro`     seeding and deterministic ops
 - :mod:`utils.metrics`   reconstruction error and PSNR
-- :mod:`utils.baselines` PCA and k-NN baselines
+- :mod:`utils.baselines` PCA, k-NN and linear-probe baselines
+- :mod:`utils.noise`     noise models for denoising
 - :mod:`utils.plots`     the shared figure style, image rows, loss curves, code maps
 
 Import ``utils`` before ``keras``: TensorFlow prints a few start-up lines from C++ (oneDNN, CUDA

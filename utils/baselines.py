@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.decomposition import PCA
+from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 
 def fit_pca(x_train: np.ndarray, n_components: int, seed: int = 0) -> PCA:
@@ -32,3 +35,18 @@ def knn_accuracy(
         raise ValueError("codes and labels must have the same length")
     clf = KNeighborsClassifier(n_neighbors=k).fit(train_codes, y_train)
     return float(clf.score(test_codes, y_test))
+
+
+def linear_probe(
+    train_features: np.ndarray, y_train: np.ndarray, test_features: np.ndarray, y_test: np.ndarray,
+    max_iter: int = 1000,
+) -> float:
+    """Test accuracy of logistic regression (a linear classifier) on standardised features.
+
+    The standard way to ask "how linearly readable is this representation?": fit on training features
+    and labels, score on test features.
+    """
+    if len(train_features) != len(y_train) or len(test_features) != len(y_test):
+        raise ValueError("features and labels must have the same length")
+    clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=max_iter))
+    return float(clf.fit(train_features, y_train).score(test_features, y_test))
