@@ -15,9 +15,11 @@ One module per concern:
 Import ``utils`` before ``keras``: TensorFlow prints a few start-up lines from C++ (oneDNN, CUDA
 drivers) before any log level applies, and they would land in every notebook. Unless you have set
 ``TF_CPP_MIN_LOG_LEVEL`` yourself, importing ``utils`` imports Keras with those lines hidden; Python
-errors raised by the import still show as usual.
+errors raised by the import still show as usual. TensorFlow's Python warnings about function
+re-tracing are silenced too.
 """
 
+import logging
 import os
 import sys
 
@@ -40,3 +42,6 @@ def _import_keras_quietly() -> None:
 
 
 _import_keras_quietly()
+# TensorFlow's Python logger warns about re-tracing when a notebook calls predict() on many small models;
+# harmless here, and noise in a lecture. (Only a logger name: nothing backend-specific is imported.)
+logging.getLogger("tensorflow").setLevel(logging.ERROR)

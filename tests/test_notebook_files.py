@@ -1,0 +1,57 @@
+"""The committed notebooks follow the collection's conventions (their execution is tested by nbval)."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def notebook(request):
+    return request.param, json.loads(request.param.read_text(encoding="utf-8"))
+
+
+def test_names_follow_nn_topic():
+    assert NOTEBOOKS, "no notebook in notebooks/"
+    for path in NOTEBOOKS:
+        assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name), path.name
+
+
+def test_opens_with_header_then_one_setup_cell(notebook):
+    path, nb = notebook
+    first, second = nb["cells"][0], nb["cells"][1]
+    header = "".join(first["source"])
+    assert first["cell_type"] == "markdown" and header.startswith("# "), f"{path.name}: no title cell"
+    for needed in ("You will learn", "Prerequisites", "Run time", "full mode", "quick"):
+        assert needed in header, f"{path.name}: header lacks '{needed}'"
+    setup = "".join(second["source"])
+    assert second["cell_type"] == "code" and "get_mode()" in setup and "set_seed(" in setup
+
+
+def test_committed_run_is_full_mode_in_order_without_errors_or_local_paths(notebook):
+    path, nb = notebook
+    code = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    counts = [c.get("execution_count") for c in code]
+    assert None not in counts, f"{path.name}: cells never executed"
+    assert counts == list(range(counts[0], counts[0] + len(counts))), f"{path.name}: not run top to bottom"
+    outputs = [o for c in code for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] == "error"], f"{path.name}: error output"
+    first_text = "".join(o.get("text", "") if isinstance(o.get("text", ""), str) else "".join(o["text"])
+                         for o in code[0].get("outputs", []))
+    assert "mode: full" in first_text, f"{path.name}: committed copy was not executed in full mode"
+    text = path.read_text(encoding="utf-8")
+    assert not re.search(r"/(root|home|tmp|work|Users)/[^\s\"']+", text), f"{path.name}: a local path in the notebook"
+    assert path.stat().st_size < 2_000_000, f"{path.name}: over 2 MB"
+
+
+def test_has_checks_exercises_summary_references(notebook):
+    path, nb = notebook
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    markdown = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert code.count("assert ") >= 2, f"{path.name}: fewer than two check assertions"
+    assert "<details>" in markdown and "## Exercises" in markdown
+    assert "## Summary" in markdown and "## References" in markdown
+    assert not re.search(r"__[A-Z][A-Z0-9_]*__", markdown), f"{path.name}: a placeholder is left in the text"
