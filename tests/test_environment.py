@@ -36,5 +36,7 @@ def test_every_notebook_is_collected_by_pytest():
 def test_ci_runs_exactly_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     command = ci[ci.index("# README test command:") + 1].strip()
-    assert command.endswith("python -m pytest")
+    assert "pip install -q -r requirements.txt" in command and ".venv/bin/python -m pytest &&" in command
+    assert "KERAS_BACKEND=jax .venv/bin/python -m pytest" in command  # the second backend is tested, not claimed
+    assert command.endswith("python -m benchmarks --quick")
     assert command in (ROOT / "README.md").read_text(), "README's test command differs from what .ci/run runs"

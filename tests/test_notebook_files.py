@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 @pytest.fixture(params=NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
@@ -54,4 +55,10 @@ def test_has_checks_exercises_summary_references(notebook):
     assert code.count("assert ") >= 2, f"{path.name}: fewer than two check assertions"
     assert "<details>" in markdown and "## Exercises" in markdown
     assert "## Summary" in markdown and "## References" in markdown
-    assert not re.search(r"__[A-Z][A-Z0-9_]*__", markdown), f"{path.name}: a placeholder is left in the text"
+    assert "⟪" not in markdown and not re.search(r"__[A-Z][A-Z0-9_]*__", markdown), f"{path.name}: a placeholder is left"
+
+
+def test_readme_and_benchmarks_have_no_unfilled_placeholder():
+    for name in ("README.md", "BENCHMARKS.md"):
+        text = (ROOT / name).read_text()
+        assert "⟪" not in text and not re.search(r"__[A-Z][A-Z0-9_]*__", text), f"{name}: a placeholder is left"

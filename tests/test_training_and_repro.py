@@ -2,6 +2,7 @@
 
 import json
 
+import keras
 import numpy as np
 import pytest
 
@@ -134,3 +135,14 @@ def test_cosine_schedule_trains(monkeypatch):
 def test_set_seed_validates(bad):
     with pytest.raises(ValueError, match="seed"):
         set_seed(bad)
+
+
+def test_weight_decay_uses_adamw_changes_the_result_and_the_cache_key(cache):
+    plain = train(fresh(), X, X, epochs=3, learning_rate=1e-2, batch_size=64, label="wd")
+    decayed = fresh()
+    run = train(decayed, X, X, epochs=3, learning_rate=1e-2, batch_size=64, weight_decay=0.5, label="wd")
+    assert not run.from_cache and isinstance(decayed.optimizer, keras.optimizers.AdamW)
+    assert run.history["loss"] != plain.history["loss"]
+    assert len(list(cache.glob("wd-*.npz"))) == 2
+    with pytest.raises(ValueError, match="weight_decay"):
+        train(fresh(), X, X, epochs=1, learning_rate=1e-2, weight_decay=-1)

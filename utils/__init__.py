@@ -15,10 +15,13 @@ One module per concern:
 Import ``utils`` before ``keras``: TensorFlow prints a few start-up lines from C++ (oneDNN, CUDA
 drivers) before any log level applies, and they would land in every notebook. Unless you have set
 ``TF_CPP_MIN_LOG_LEVEL`` yourself, importing ``utils`` imports Keras with those lines hidden; Python
-errors raised by the import still show as usual. TensorFlow's Python warnings about function
+errors raised by the import still show as usual. (Under another backend, TensorFlow, when installed, is
+loaded the same way: Keras loads it anyway.) TensorFlow's Python warnings about function
 re-tracing are silenced too.
 """
 
+import importlib
+import importlib.util
 import logging
 import os
 import sys
@@ -36,6 +39,10 @@ def _import_keras_quietly() -> None:
             import keras  # noqa: F401
 
             keras.ops.zeros(1)  # the first op initialises the backend, which logs too
+            if keras.backend.backend() != "tensorflow" and importlib.util.find_spec("tensorflow") is not None:
+                # Under JAX or PyTorch, Keras still loads TensorFlow when it is installed (to seed it in
+                # keras.utils.set_random_seed); load it here, so that its start-up lines stay hidden too.
+                importlib.import_module("tensorflow")
     finally:
         os.dup2(saved, 2)
         os.close(saved)

@@ -1,8 +1,13 @@
-"""Classical baselines the autoencoders are measured against: PCA and k nearest neighbours."""
+"""Classical baselines the autoencoders are measured against: PCA, k nearest neighbours, linear
+classifiers and classical denoising filters."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
+from scipy import ndimage
 from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
@@ -50,3 +55,42 @@ def linear_probe(
         raise ValueError("features and labels must have the same length")
     clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=max_iter))
     return float(clf.fit(train_features, y_train).score(test_features, y_test))
+
+
+Denoiser = Callable[[np.ndarray], np.ndarray]
+
+
+def classical_denoisers(x_clean: np.ndarray, seed: int = 0) -> dict[str, dict[Any, Denoiser]]:
+    """The classical denoisers of notebook 04, each at the settings it is tuned over.
+
+    Returns ``{name: {setting: function}}``; each function maps flattened 28x28 images to flattened
+    images. Median filter of size 3 or 5; Gaussian blur of sigma 0.5, 1 or 1.5 pixels; projection on the
+    top 16, 32, 64 or 128 principal components of ``x_clean`` (clean training images), clipped to [0, 1].
+    """
+    x_clean = np.asarray(x_clean)
+    if x_clean.ndim != 2 or x_clean.shape[1] != 784:
+        raise ValueError(f"x_clean must be flattened 28x28 images, shape (n, 784), got {x_clean.shape}")
+    if len(x_clean) < 128:
+        raise ValueError(f"PCA with up to 128 components needs at least 128 clean images, got {len(x_clean)}")
+
+    def images(x: np.ndarray) -> np.ndarray:
+        return np.asarray(x).reshape(-1, 28, 28)
+
+    pcas = {k: fit_pca(x_clean, k, seed=seed) for k in (16, 32, 64, 128)}
+    return {
+        "median filter": {s: (lambda x, s=s: ndimage.median_filter(images(x), size=(1, s, s)).reshape(len(x), -1))
+                          for s in (3, 5)},
+        "Gaussian blur": {s: (lambda x, s=s: ndimage.gaussian_filter(images(x), sigma=(0, s, s)).reshape(len(x), -1))
+                          for s in (0.5, 1.0, 1.5)},
+        "PCA projection": {k: (lambda x, p=p: np.clip(pca_reconstruct(p, x), 0, 1)) for k, p in pcas.items()},
+    }
+
+
+def best_setting(settings: dict[Any, Denoiser], clean: np.ndarray, noisy: np.ndarray) -> tuple[Any, Denoiser]:
+    """The setting whose output has the highest PSNR against ``clean`` (held-out images, not the test set)."""
+    from .metrics import psnr
+
+    if not settings:
+        raise ValueError("no settings to choose from")
+    best = max(settings, key=lambda s: psnr(clean, settings[s](noisy)))
+    return best, settings[best]

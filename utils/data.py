@@ -181,3 +181,25 @@ def one_per_digit(labels: np.ndarray, digits: range | list[int] = range(10)) -> 
             raise ValueError(f"digit {d} does not occur in the labels given")
         out.append(int(hits[0]))
     return np.array(out)
+
+
+def balanced_subset(labels: np.ndarray, n: int, seed: int, n_classes: int = 10) -> np.ndarray:
+    """Indices of ``n`` examples, ``n / n_classes`` of each class, drawn without replacement with ``seed``.
+
+    ``balanced_subset(y_train, 100, seed=0)``: 10 images of each digit, the "100 labels" of a
+    label-efficiency experiment.
+
+    Raises:
+        ValueError: ``n`` is not a positive multiple of ``n_classes``, or a class has too few examples.
+    """
+    labels = np.asarray(labels)
+    if isinstance(n, bool) or not isinstance(n, int) or n < n_classes or n % n_classes:
+        raise ValueError(f"n must be a positive multiple of {n_classes}, got {n!r}")
+    rng = np.random.default_rng(seed)
+    picks = []
+    for c in range(n_classes):
+        pool = np.flatnonzero(labels == c)
+        if len(pool) < n // n_classes:
+            raise ValueError(f"class {c} has {len(pool)} examples, fewer than the {n // n_classes} asked for")
+        picks.append(rng.choice(pool, n // n_classes, replace=False))
+    return np.concatenate(picks)

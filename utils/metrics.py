@@ -43,3 +43,14 @@ def psnr(x: np.ndarray, x_hat: np.ndarray, data_range: float = 1.0) -> float:
     mse = np.mean((x - x_hat) ** 2, axis=1)
     values = np.where(mse > 0, 10 * np.log10(data_range**2 / np.maximum(mse, 1e-300)), 100.0)
     return float(np.mean(values))
+
+
+def ssim(x: np.ndarray, x_hat: np.ndarray, side: int = 28) -> float:
+    """Mean structural similarity (SSIM, 1 = identical) over images of ``side`` x ``side`` pixels in [0, 1]."""
+    from skimage.metrics import structural_similarity
+
+    x, x_hat = _pair(x, x_hat)
+    if x.shape[1] != side * side:
+        raise ValueError(f"images have {x.shape[1]} pixels, not {side}x{side}; pass side=")
+    return float(np.mean([structural_similarity(a.reshape(side, side), b.reshape(side, side), data_range=1.0)
+                          for a, b in zip(x, x_hat)]))

@@ -104,3 +104,16 @@ def layer_sizes(model: keras.Model) -> list[int]:
 
     walk(model)
     return sizes
+
+
+def build_code_classifier(encoder: keras.Model, n_classes: int = 10, name: str = "clf") -> keras.Model:
+    """A classifier on top of an encoder: encoder -> layer normalisation -> softmax over ``n_classes``.
+
+    Train it whole to fine-tune the encoder. The layer normalisation matters when the encoder comes from
+    an autoencoder: its linear code has a large, arbitrary scale, which would make the first softmax
+    outputs over-confident and let the first gradient steps wreck the pretrained weights.
+    """
+    n_classes = _check_size("n_classes", n_classes)
+    inputs = keras.Input(shape=encoder.inputs[0].shape[1:], name=f"{name}_input")
+    code = layers.LayerNormalization(name=f"{name}_norm")(encoder(inputs))
+    return keras.Model(inputs, layers.Dense(n_classes, activation="softmax", name=f"{name}_softmax")(code), name=name)

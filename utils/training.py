@@ -1,7 +1,7 @@
 """Training with compact progress and a train-or-load cache.
 
-:func:`train` compiles a model with Adam at the learning rate you give (there is no default, so
-nothing silently falls back), fits it while printing one short line every few epochs, and returns
+:func:`train` compiles a model with Adam (AdamW when you ask for weight decay) at the learning rate
+you give (there is no default, so nothing silently falls back), fits it while printing one short line every few epochs, and returns
 the history. With the cache on (the default, see :mod:`utils.config`), a second run with exactly
 the same model, initial weights, data and settings loads the trained weights in seconds instead.
 """
@@ -139,6 +139,7 @@ def train(
     loss: Any = "mse",
     metrics: list[str] | None = None,
     schedule: str = "constant",
+    weight_decay: float = 0.0,
     validation_data: tuple[np.ndarray, np.ndarray] | None = None,
     seed: int = 0,
     label: str = "",
@@ -159,6 +160,8 @@ def train(
         loss: a Keras loss name or function, e.g. ``"mse"`` or ``"binary_crossentropy"``.
         metrics: Keras metric names to track (e.g. ``["accuracy"]``).
         schedule: ``"constant"`` learning rate, or ``"cosine"`` decay to zero over the run.
+        weight_decay: decoupled weight decay (AdamW) when above 0: each step shrinks every weight by
+            ``learning_rate * weight_decay`` of itself. 0 (default): plain Adam.
         validation_data: ``(inputs, targets)`` evaluated after each epoch (``val_loss``).
         seed: seeds shuffling and any randomness during training.
         label: text put before each progress line (e.g. the model's name).
@@ -174,6 +177,8 @@ def train(
         raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
     if not isinstance(learning_rate, (int, float)) or not 0 < learning_rate < 10:
         raise ValueError(f"learning_rate must be a number in (0, 10), got {learning_rate!r}")
+    if not isinstance(weight_decay, (int, float)) or isinstance(weight_decay, bool) or not 0 <= weight_decay < 1:
+        raise ValueError(f"weight_decay must be a number in [0, 1), got {weight_decay!r}")
     if schedule not in ("constant", "cosine"):
         raise ValueError(f"schedule must be 'constant' or 'cosine', got {schedule!r}")
     if len(inputs) != len(targets):
@@ -183,7 +188,9 @@ def train(
 
     steps = int(np.ceil(len(inputs) / batch_size)) * epochs
     lr = keras.optimizers.schedules.CosineDecay(learning_rate, steps) if schedule == "cosine" else learning_rate
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=lr), loss=loss, metrics=metrics)
+    optimizer = (keras.optimizers.AdamW(learning_rate=lr, weight_decay=weight_decay) if weight_decay
+                 else keras.optimizers.Adam(learning_rate=lr))
+    model.compile(optimizer=optimizer, loss=loss, metrics=metrics)
     prefix = f"[{label}] " if label else ""
 
     folder = config.cache_dir() if cache else None
@@ -196,7 +203,8 @@ def train(
             "data": _hash_arrays(inputs) if inputs is targets else _hash_arrays(inputs, targets),
             "validation": _hash_arrays(*(validation_data or (None,))),
             "epochs": epochs, "batch_size": batch_size, "learning_rate": float(learning_rate),
-            "schedule": schedule, "loss": _loss_name(loss), "metrics": metrics, "seed": seed,
+            "schedule": schedule, **({"weight_decay": float(weight_decay)} if weight_decay else {}),
+            "loss": _loss_name(loss), "metrics": metrics, "seed": seed,
             "backend": keras.backend.backend(), "keras": keras.__version__,
         }
         key = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()

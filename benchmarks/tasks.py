@@ -1,0 +1,195 @@
+"""One benchmark task per process: ``python -m benchmarks.tasks TASK --mode full|quick --out result.json``.
+
+Each task trains one headline model from :mod:`utils.recipes` exactly as its notebook does (same recipe,
+seed, data and noise draws), measures it and the baselines, and writes a JSON result with the model's
+training cost. Running each task in its own process gives its own peak memory and lets the parent
+choose the Keras backend (``KERAS_BACKEND``) before Keras is imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import utils  # noqa: F401  (first: quietens TensorFlow's start-up log)
+import keras
+import numpy as np
+
+from utils.baselines import best_setting, classical_denoisers, fit_pca, knn_accuracy, linear_probe, pca_reconstruct
+from utils.config import Mode
+from utils.data import balanced_subset, load_mnist
+from utils.metrics import psnr, sse_per_image, ssim
+from utils.models import build_code_classifier
+from utils.noise import corrupt
+from utils.recipes import DENOISING_NOISE, FINE_TUNING, RECIPES
+from utils.repro import set_seed
+from utils.training import TrainResult, train
+
+SEED = 0
+LABEL_COUNTS = (100, 1000)
+LABEL_SEEDS = {"full": (0, 1, 2), "quick": (0, 1)}
+
+
+def _predict(model: keras.Model, x: np.ndarray) -> np.ndarray:
+    return model.predict(x, batch_size=2048, verbose=0)
+
+
+def _data(mode: Mode):
+    # quick: the notebooks' quick-mode subsets, on which their checks hold
+    return load_mnist(flatten=True, n_train=mode.pick(None, 20000), n_test=mode.pick(None, 2000))
+
+
+def _trained(name: str, label: str, inputs: np.ndarray, targets: np.ndarray, mode: Mode):
+    """Build and train recipe ``name`` as its notebook does; return the autoencoder and its training cost."""
+    r = RECIPES[name]
+    set_seed(SEED)
+    ae = r.build(name)
+    run: TrainResult = r.train(ae, inputs, targets, mode, seed=SEED, label=label, cache=False)
+    epochs = mode.pick(r.epochs, r.quick_epochs)
+    extra = ", overcomplete" if r.allow_overcomplete else ""
+    return ae, {"model": f"{label} ({r.sizes()}{extra})", "epochs": epochs, "train_seconds": run.seconds,
+                "seconds_per_epoch": run.seconds / epochs}
+
+
+def task_ae2(mode: Mode) -> dict[str, Any]:
+    """Notebook 02: the 2-D code; k-NN accuracy and summed squared error, with PCA-2 beside it."""
+    x_train, y_train, x_test, y_test = _data(mode)
+    ae, cost = _trained("ae2", "AE-2", x_train, x_train, mode)
+    c_tr, c_te = _predict(ae.encoder, x_train), _predict(ae.encoder, x_test)
+    pca = fit_pca(x_train, 2, seed=SEED)
+    p_tr, p_te = pca.transform(x_train), pca.transform(x_test)
+    return {
+        "ae": {"knn1": knn_accuracy(c_tr, y_train, c_te, y_test, 1), "knn5": knn_accuracy(c_tr, y_train, c_te, y_test, 5),
+               "sse": sse_per_image(x_test, _predict(ae.autoencoder, x_test))},
+        "pca": {"knn1": knn_accuracy(p_tr, y_train, p_te, y_test, 1), "knn5": knn_accuracy(p_tr, y_train, p_te, y_test, 5),
+                "sse": sse_per_image(x_test, pca_reconstruct(pca, x_test))},
+        "cost": cost,
+    }
+
+
+def task_tsne(mode: Mode) -> dict[str, Any]:
+    """Notebook 02's t-SNE reference: one joint embedding of a training and a test subset (no Keras)."""
+    from sklearn.manifold import TSNE
+
+    x_train, y_train, x_test, y_test = _data(mode)
+    n_tr, n_te = mode.pick(full=(5000, 2000), quick=(1000, 500))
+    emb = TSNE(n_components=2, init="pca", perplexity=30, random_state=SEED).fit_transform(
+        np.concatenate([x_train[:n_tr], x_test[:n_te]]))
+    e_tr, e_te = emb[:n_tr], emb[n_tr:]
+    return {"tsne": {"knn1": knn_accuracy(e_tr, y_train[:n_tr], e_te, y_test[:n_te], 1),
+                     "knn5": knn_accuracy(e_tr, y_train[:n_tr], e_te, y_test[:n_te], 5),
+                     "subset": [n_tr, n_te]}}
+
+
+def task_ae30(mode: Mode) -> dict[str, Any]:
+    """Notebook 02: Hinton & Salakhutdinov's 784-1000-500-250-30 autoencoder against PCA-30."""
+    x_train, _, x_test, _ = _data(mode)
+    ae, cost = _trained("ae30", "AE-30", x_train, x_train, mode)
+    pca = fit_pca(x_train, 30, seed=SEED)
+    return {"ae": {"sse": sse_per_image(x_test, _predict(ae.autoencoder, x_test))},
+            "pca": {"sse": sse_per_image(x_test, pca_reconstruct(pca, x_test))},
+            "cost": cost}
+
+
+def task_features(mode: Mode) -> dict[str, Any]:
+    """Notebook 03: linear classifiers on raw pixels, PCA-32 and the 32-number code (all labels and few),
+    and the encoder fine-tuned from pretrained against random weights."""
+    x_train, y_train, x_test, y_test = _data(mode)
+    ae, cost = _trained("ae32", "AE-32", x_train, x_train, mode)
+    pca = fit_pca(x_train, 32, seed=SEED)
+    feats = {"raw": (x_train, x_test), "pca": (pca.transform(x_train), pca.transform(x_test)),
+             "ae": (_predict(ae.encoder, x_train), _predict(ae.encoder, x_test))}
+    out: dict[str, Any] = {"all_labels": {k: linear_probe(f[0], y_train, f[1], y_test) for k, f in feats.items()}}
+    few: dict[str, dict[str, list[float]]] = {m: {} for m in ("raw", "pca", "ae", "finetuned", "random")}
+    for n in LABEL_COUNTS:
+        epochs = mode.pick(*FINE_TUNING["epochs"][n])
+        for m in few:
+            few[m][str(n)] = []
+        for seed in LABEL_SEEDS[mode.name]:
+            idx = balanced_subset(y_train, n, seed)
+            for k, f in feats.items():
+                few[k][str(n)].append(linear_probe(f[0][idx], y_train[idx], f[1], y_test))
+            for m, pretrained in (("finetuned", True), ("random", False)):
+                set_seed(seed)
+                encoder = RECIPES["ae32"].build("clf").encoder
+                if pretrained:
+                    encoder.set_weights(ae.encoder.get_weights())
+                net = build_code_classifier(encoder)
+                train(net, x_train[idx], y_train[idx], epochs=epochs, learning_rate=FINE_TUNING["learning_rate"],
+                      batch_size=FINE_TUNING["batch_size"], loss="sparse_categorical_crossentropy",
+                      metrics=["accuracy"], seed=seed, label=f"{m} {n} labels, seed {seed}", print_every=epochs,
+                      cache=False)
+                few[m][str(n)].append(float(net.evaluate(x_test, y_test, batch_size=2048, verbose=0)[1]))
+    out["few_labels"] = few
+    out["cost"] = cost
+    return out
+
+
+def task_dae(mode: Mode) -> dict[str, Any]:
+    """Notebook 04: the overcomplete denoiser at Gaussian sigma 0.5 against classical filters (test PSNR)."""
+    data = _data(mode)
+    x_train, x_val, x_test = data.x_train[:-2000], data.x_train[-2000:], data.x_test
+    sigma = DENOISING_NOISE["gaussian"]
+    noisy_train = corrupt(x_train, "gaussian", sigma, seed=1)  # the notebook's draws
+    noisy_test = corrupt(x_test, "gaussian", sigma, seed=2)
+    noisy_val = corrupt(x_val, "gaussian", sigma, seed=3)
+    dae, cost = _trained("dae", "DAE", noisy_train, x_train, mode)
+    out = _predict(dae.autoencoder, noisy_test)
+    rows = {"noisy input": {"setting": "", "psnr": psnr(x_test, noisy_test), "ssim": ssim(x_test, noisy_test)}}
+    for name, settings in classical_denoisers(x_train, seed=SEED).items():
+        setting, f = best_setting(settings, x_val, noisy_val)
+        restored = f(noisy_test)
+        rows[name] = {"setting": str(setting), "psnr": psnr(x_test, restored), "ssim": ssim(x_test, restored)}
+    rows["denoising autoencoder"] = {"setting": "", "psnr": psnr(x_test, out), "ssim": ssim(x_test, out)}
+    return {"rows": rows, "sigma": sigma,
+            "cost": cost}
+
+
+TASKS = {"ae2": task_ae2, "tsne": task_tsne, "ae30": task_ae30, "features": task_features, "dae": task_dae}
+#: Tasks that train a Keras model (run once per backend); the others run once.
+KERAS_TASKS = ("ae2", "ae30", "features", "dae")
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    backend = keras.backend.backend()
+    lib = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}.get(backend, backend)
+    import os
+
+    return {"cpu": cpu, "cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+            "python": platform.python_version(), "keras": keras.__version__, "backend": backend,
+            "backend_version": metadata.version(lib), "numpy": np.__version__}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("task", choices=sorted(TASKS))
+    parser.add_argument("--mode", choices=("full", "quick"), default="full")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    result = TASKS[args.task](Mode(args.mode))
+    result["wall_seconds"] = time.perf_counter() - start
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kB
+    result["machine"] = machine()
+    args.out.write_text(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
