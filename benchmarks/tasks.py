@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import sys
@@ -169,8 +170,6 @@ def machine() -> dict[str, Any]:
         pass
     backend = keras.backend.backend()
     lib = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}.get(backend, backend)
-    import os
-
     return {"cpu": cpu, "cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
             "python": platform.python_version(), "keras": keras.__version__, "backend": backend,
             "backend_version": metadata.version(lib), "numpy": np.__version__}

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+import keras
 import numpy as np
 
 from .config import Mode
@@ -86,8 +87,6 @@ class Recipe:
         """
         model = ae.autoencoder
         if self.input_noise:
-            import keras
-
             x = keras.Input(shape=model.inputs[0].shape[1:])
             model = keras.Model(x, model(keras.layers.GaussianNoise(self.input_noise, seed=kwargs.get("seed", 0))(x)))
         return train(
