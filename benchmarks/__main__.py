@@ -9,7 +9,8 @@ Quick mode (CI, about two minutes): small subsets and few epochs; it writes no r
 given, and instead checks the relations the lectures teach (each autoencoder against its baseline),
 exiting with status 1 when one does not hold.
 
-Options: ``--backends tensorflow jax`` (default: those installed; quick mode: the first of them), ``--throughput`` (full mode: also
+Options: ``--backends tensorflow jax`` (default: those installed; quick mode: the first of them),
+``--throughput`` (full mode: also
 measure training throughput, see :mod:`benchmarks.throughput`), ``--out PATH``.
 """
 

@@ -6,13 +6,21 @@ from typing import Any
 
 import numpy as np
 
-from utils.recipes import RECIPES
+from utils.recipes import PUBLISHED, RECIPES
+
+from .anomaly import RELATIONS as ANOMALY_RELATIONS, check as check_anomaly, render_section as render_anomaly
+from .vae import RELATIONS as VAE_RELATIONS, check as check_vae, render_section as render_vae
 
 NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
-# Published anchors, with their sources (cited in the notebooks too).
+# Published anchors: utils/recipes.py, PUBLISHED (the notebooks print the same ones).
 SAINBURG = "Sainburg, McInnes & Gentner (2021), table 1"
 HINTON = "Hinton & Salakhutdinov (2006), Science 313:504"
-LR_RAW = "LeCun et al. (1998): linear classifier 12.0 % error; Theano tutorial, logistic regression 7.49 % error"
+LR_RAW = PUBLISHED["lr_raw_pixels"].source
+
+
+def _pair(name: str) -> str:
+    a, b = PUBLISHED[name].value
+    return f"{a:.1f} / {b:.1f} %"
 
 
 def _pct(x: float) -> str:
@@ -43,7 +51,8 @@ def check_relations(results: dict[str, dict[str, Any]]) -> list[str]:
             f = res["features"]
             ae, pca = f["all_labels"]["ae"], f["all_labels"]["pca"]
             if not abs(ae - pca) < 0.02:  # notebook 03's claim: as good as PCA of the same size, within 2 points
-                problems.append(f"{b}: LR on the 32-number code {_pct(ae)} is not within 2 points of PCA-32's {_pct(pca)}")
+                problems.append(f"{b}: LR on the 32-number code {_pct(ae)} is not within 2 points of PCA-32's "
+                                f"{_pct(pca)}")
             few = f["few_labels"]
             if not np.mean(few["ae"]["100"]) > np.mean(few["raw"]["100"]):
                 problems.append(f"{b}: with 100 labels, LR on the code is not above LR on raw pixels")
@@ -58,7 +67,7 @@ def check_relations(results: dict[str, dict[str, Any]]) -> list[str]:
         pca = results[first]["ae2"]["pca"]
         if not t["knn5"] > pca["knn5"]:
             problems.append("t-SNE's 5-NN accuracy is not above PCA-2's")
-    return problems
+    return problems + check_anomaly(results) + check_vae(results)
 
 
 def render(results: dict[str, dict[str, Any]], throughput: str | None, mode: str, total_seconds: float,
@@ -85,25 +94,26 @@ def render(results: dict[str, dict[str, Any]], throughput: str | None, mode: str
             "per test image.", "",
             "| method | 1-NN | 5-NN | error per image | published 1-NN / 5-NN |", "|---|---|---|---|---|"]
     pca = first["ae2"]["pca"]
-    out.append(f"| PCA, 2 components | {_pct(pca['knn1'])} | {_pct(pca['knn5'])} | {pca['sse']:.2f} | 37.7 / 42.0 % |")
+    out.append(f"| PCA, 2 components | {_pct(pca['knn1'])} | {_pct(pca['knn5'])} | {pca['sse']:.2f} | "
+               f"{_pair('knn_2d_pca')} |")
     for b in backends:
         ae = results[b]["ae2"]["ae"]
         out.append(f"| autoencoder {RECIPES['ae2'].sizes()}, {NAMES[b]} | {_pct(ae['knn1'])} | {_pct(ae['knn5'])} | "
-                   f"{ae['sse']:.2f} | 76.5 / 79.3 % |")
+                   f"{ae['sse']:.2f} | {_pair('knn_2d_ae')} |")
     if "tsne" in first:
         t = first["tsne"]["tsne"]
         out.append(f"| t-SNE ({t['subset'][0]:,} train + {t['subset'][1]:,} test images, one embedding) | "
-                   f"{_pct(t['knn1'])} | {_pct(t['knn5'])} | – | 94.1 / 95.0 % |")
+                   f"{_pct(t['knn1'])} | {_pct(t['knn5'])} | – | {_pair('knn_2d_tsne')} |")
     out += ["", f"Published: {SAINBURG} (MNIST, 2-D embeddings, same k-NN protocol).", ""]
 
     # 30-D codes
     out += ["## 30-D codes (notebook 02): Hinton & Salakhutdinov's autoencoder", "",
             "| method | summed squared error per test image | published |", "|---|---|---|",
-            f"| PCA, 30 components | {first['ae30']['pca']['sse']:.2f} | 13.87 |",
-            "| logistic PCA, 30 components | not measured | 8.01 |"]
+            f"| PCA, 30 components | {first['ae30']['pca']['sse']:.2f} | {PUBLISHED['sse30_pca'].value:.2f} |",
+            f"| logistic PCA, 30 components | not measured | {PUBLISHED['sse30_logistic_pca'].value:.2f} |"]
     for b in backends:
         out.append(f"| autoencoder {RECIPES['ae30'].sizes()}, {NAMES[b]} | {results[b]['ae30']['ae']['sse']:.2f} | "
-                   "3.00 (RBM pretraining) |")
+                   f"{PUBLISHED['sse30_ae'].value:.2f} (RBM pretraining) |")
     out += ["", f"Published: {HINTON}. Ours: trained end to end, {RECIPES['ae30']}.", ""]
 
     # features
@@ -145,6 +155,9 @@ def render(results: dict[str, dict[str, Any]], throughput: str | None, mode: str
                    f"{row['ssim']:.3f} |")
     out += ["", "No published anchor uses this exact noise on MNIST; the baselines are measured in the same run.", ""]
 
+    out += render_anomaly(results)  # notebook 07, when the task ran
+    out += render_vae(results)  # notebook 06, when the task ran
+
     # cost
     out += ["## Training cost", "",
             "Seconds per epoch include the first epoch's compilation. Peak memory: the resident set of the process "
@@ -178,4 +191,8 @@ def render(results: dict[str, dict[str, Any]], throughput: str | None, mode: str
         "All hold: each autoencoder beats its baseline (k-NN accuracy and error against PCA-2, error against "
         "PCA-30, PSNR against every classical filter), the 32-number code is within 2 points of PCA-32 for a "
         "linear classifier and above raw pixels with 100 labels, t-SNE is above PCA-2."]
+    if not problems and any("anomaly" in r for r in results.values()):
+        out += ["", ANOMALY_RELATIONS]
+    if not problems and any("vae" in r for r in results.values()):
+        out += ["", VAE_RELATIONS]
     return "\n".join(out) + "\n"

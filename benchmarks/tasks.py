@@ -25,26 +25,21 @@ import numpy as np
 
 from utils.baselines import best_setting, classical_denoisers, fit_pca, knn_accuracy, linear_probe, pca_reconstruct
 from utils.config import Mode
-from utils.data import balanced_subset, load_mnist
+from utils.data import balanced_subset
 from utils.metrics import psnr, sse_per_image, ssim
-from utils.models import build_code_classifier
 from utils.noise import corrupt
-from utils.recipes import DENOISING_NOISE, FINE_TUNING, RECIPES
+from utils.recipes import EXPERIMENTS, RECIPES, fine_tuning_classifier
 from utils.repro import set_seed
 from utils.training import TrainResult, train
 
+from .anomaly import task_anomaly  # notebook 07 (benchmarks/anomaly.py)
+from .vae import task_vae  # notebook 06 (benchmarks/vae.py)
+
 SEED = 0
-LABEL_COUNTS = (100, 1000)
-LABEL_SEEDS = {"full": (0, 1, 2), "quick": (0, 1)}
 
 
 def _predict(model: keras.Model, x: np.ndarray) -> np.ndarray:
     return model.predict(x, batch_size=2048, verbose=0)
-
-
-def _data(mode: Mode):
-    # quick: the notebooks' quick-mode subsets, on which their checks hold
-    return load_mnist(flatten=True, n_train=mode.pick(None, 20000), n_test=mode.pick(None, 2000))
 
 
 def _trained(name: str, label: str, inputs: np.ndarray, targets: np.ndarray, mode: Mode):
@@ -61,15 +56,17 @@ def _trained(name: str, label: str, inputs: np.ndarray, targets: np.ndarray, mod
 
 def task_ae2(mode: Mode) -> dict[str, Any]:
     """Notebook 02: the 2-D code; k-NN accuracy and summed squared error, with PCA-2 beside it."""
-    x_train, y_train, x_test, y_test = _data(mode)
+    x_train, y_train, x_test, y_test = EXPERIMENTS["02"].data.load(mode)
     ae, cost = _trained("ae2", "AE-2", x_train, x_train, mode)
     c_tr, c_te = _predict(ae.encoder, x_train), _predict(ae.encoder, x_test)
     pca = fit_pca(x_train, 2, seed=SEED)
     p_tr, p_te = pca.transform(x_train), pca.transform(x_test)
     return {
-        "ae": {"knn1": knn_accuracy(c_tr, y_train, c_te, y_test, 1), "knn5": knn_accuracy(c_tr, y_train, c_te, y_test, 5),
+        "ae": {"knn1": knn_accuracy(c_tr, y_train, c_te, y_test, 1),
+               "knn5": knn_accuracy(c_tr, y_train, c_te, y_test, 5),
                "sse": sse_per_image(x_test, _predict(ae.autoencoder, x_test))},
-        "pca": {"knn1": knn_accuracy(p_tr, y_train, p_te, y_test, 1), "knn5": knn_accuracy(p_tr, y_train, p_te, y_test, 5),
+        "pca": {"knn1": knn_accuracy(p_tr, y_train, p_te, y_test, 1),
+                "knn5": knn_accuracy(p_tr, y_train, p_te, y_test, 5),
                 "sse": sse_per_image(x_test, pca_reconstruct(pca, x_test))},
         "cost": cost,
     }
@@ -79,9 +76,10 @@ def task_tsne(mode: Mode) -> dict[str, Any]:
     """Notebook 02's t-SNE reference: one joint embedding of a training and a test subset (no Keras)."""
     from sklearn.manifold import TSNE
 
-    x_train, y_train, x_test, y_test = _data(mode)
-    n_tr, n_te = mode.pick(full=(5000, 2000), quick=(1000, 500))
-    emb = TSNE(n_components=2, init="pca", perplexity=30, random_state=SEED).fit_transform(
+    settings = EXPERIMENTS["02"]
+    x_train, y_train, x_test, y_test = settings.data.load(mode)
+    n_tr, n_te = mode.pick(*settings.tsne_subset)
+    emb = TSNE(n_components=2, init="pca", perplexity=settings.tsne_perplexity, random_state=SEED).fit_transform(
         np.concatenate([x_train[:n_tr], x_test[:n_te]]))
     e_tr, e_te = emb[:n_tr], emb[n_tr:]
     return {"tsne": {"knn1": knn_accuracy(e_tr, y_train[:n_tr], e_te, y_test[:n_te], 1),
@@ -91,7 +89,7 @@ def task_tsne(mode: Mode) -> dict[str, Any]:
 
 def task_ae30(mode: Mode) -> dict[str, Any]:
     """Notebook 02: Hinton & Salakhutdinov's 784-1000-500-250-30 autoencoder against PCA-30."""
-    x_train, _, x_test, _ = _data(mode)
+    x_train, _, x_test, _ = EXPERIMENTS["02"].data.load(mode)
     ae, cost = _trained("ae30", "AE-30", x_train, x_train, mode)
     pca = fit_pca(x_train, 30, seed=SEED)
     return {"ae": {"sse": sse_per_image(x_test, _predict(ae.autoencoder, x_test))},
@@ -102,29 +100,26 @@ def task_ae30(mode: Mode) -> dict[str, Any]:
 def task_features(mode: Mode) -> dict[str, Any]:
     """Notebook 03: linear classifiers on raw pixels, PCA-32 and the 32-number code (all labels and few),
     and the encoder fine-tuned from pretrained against random weights."""
-    x_train, y_train, x_test, y_test = _data(mode)
+    settings = EXPERIMENTS["03"]
+    x_train, y_train, x_test, y_test = settings.data.load(mode)
     ae, cost = _trained("ae32", "AE-32", x_train, x_train, mode)
     pca = fit_pca(x_train, 32, seed=SEED)
     feats = {"raw": (x_train, x_test), "pca": (pca.transform(x_train), pca.transform(x_test)),
              "ae": (_predict(ae.encoder, x_train), _predict(ae.encoder, x_test))}
     out: dict[str, Any] = {"all_labels": {k: linear_probe(f[0], y_train, f[1], y_test) for k, f in feats.items()}}
     few: dict[str, dict[str, list[float]]] = {m: {} for m in ("raw", "pca", "ae", "finetuned", "random")}
-    for n in LABEL_COUNTS:
-        epochs = mode.pick(*FINE_TUNING["epochs"][n])
+    for n in mode.pick(*settings.label_counts):
+        epochs = mode.pick(*settings.fine_tuning_epochs[n])
         for m in few:
             few[m][str(n)] = []
-        for seed in LABEL_SEEDS[mode.name]:
+        for seed in mode.pick(*settings.label_seeds):
             idx = balanced_subset(y_train, n, seed)
             for k, f in feats.items():
                 few[k][str(n)].append(linear_probe(f[0][idx], y_train[idx], f[1], y_test))
             for m, pretrained in (("finetuned", True), ("random", False)):
-                set_seed(seed)
-                encoder = RECIPES["ae32"].build("clf").encoder
-                if pretrained:
-                    encoder.set_weights(ae.encoder.get_weights())
-                net = build_code_classifier(encoder)
-                train(net, x_train[idx], y_train[idx], epochs=epochs, learning_rate=FINE_TUNING["learning_rate"],
-                      batch_size=FINE_TUNING["batch_size"], loss="sparse_categorical_crossentropy",
+                net = fine_tuning_classifier(RECIPES["ae32"], seed, ae.encoder if pretrained else None)
+                train(net, x_train[idx], y_train[idx], epochs=epochs, learning_rate=settings.fine_tuning_learning_rate,
+                      batch_size=settings.fine_tuning_batch_size, loss="sparse_categorical_crossentropy",
                       metrics=["accuracy"], seed=seed, label=f"{m} {n} labels, seed {seed}", print_every=epochs,
                       cache=False)
                 few[m][str(n)].append(float(net.evaluate(x_test, y_test, batch_size=2048, verbose=0)[1]))
@@ -135,16 +130,18 @@ def task_features(mode: Mode) -> dict[str, Any]:
 
 def task_dae(mode: Mode) -> dict[str, Any]:
     """Notebook 04: the overcomplete denoiser at Gaussian sigma 0.5 against classical filters (test PSNR)."""
-    data = _data(mode)
-    x_train, x_val, x_test = data.x_train[:-2000], data.x_train[-2000:], data.x_test
-    sigma = DENOISING_NOISE["gaussian"]
-    noisy_train = corrupt(x_train, "gaussian", sigma, seed=1)  # the notebook's draws
-    noisy_test = corrupt(x_test, "gaussian", sigma, seed=2)
-    noisy_val = corrupt(x_val, "gaussian", sigma, seed=3)
+    s = EXPERIMENTS["04"]
+    data = s.data.load(mode)
+    x_train, x_val, x_test = data.x_train[:-s.n_tuning], data.x_train[-s.n_tuning:], data.x_test
+    sigma = s.noise["gaussian"]
+    noisy_train = corrupt(x_train, "gaussian", sigma, seed=s.seed_train)  # the notebook's draws
+    noisy_test = corrupt(x_test, "gaussian", sigma, seed=s.seed_test)
+    noisy_val = corrupt(x_val, "gaussian", sigma, seed=s.seed_tuning)
     dae, cost = _trained("dae", "DAE", noisy_train, x_train, mode)
     out = _predict(dae.autoencoder, noisy_test)
     rows = {"noisy input": {"setting": "", "psnr": psnr(x_test, noisy_test), "ssim": ssim(x_test, noisy_test)}}
-    for name, settings in classical_denoisers(x_train, seed=SEED).items():
+    grids = dict(median_sizes=s.median_sizes, blur_sigmas=s.blur_sigmas, pca_components=s.pca_components)
+    for name, settings in classical_denoisers(x_train, seed=SEED, **grids).items():
         setting, f = best_setting(settings, x_val, noisy_val)
         restored = f(noisy_test)
         rows[name] = {"setting": str(setting), "psnr": psnr(x_test, restored), "ssim": ssim(x_test, restored)}
@@ -153,9 +150,10 @@ def task_dae(mode: Mode) -> dict[str, Any]:
             "cost": cost}
 
 
-TASKS = {"ae2": task_ae2, "tsne": task_tsne, "ae30": task_ae30, "features": task_features, "dae": task_dae}
+TASKS = {"ae2": task_ae2, "tsne": task_tsne, "ae30": task_ae30, "features": task_features, "dae": task_dae,
+         "anomaly": task_anomaly, "vae": task_vae}
 #: Tasks that train a Keras model (run once per backend); the others run once.
-KERAS_TASKS = ("ae2", "ae30", "features", "dae")
+KERAS_TASKS = ("ae2", "ae30", "features", "dae", "anomaly", "vae")
 
 
 def machine() -> dict[str, Any]:

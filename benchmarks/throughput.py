@@ -23,7 +23,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 N_IMAGES = 12_800
 MODELS = ("ae2", "ae30")
@@ -65,7 +66,8 @@ def _eager_rate(build: Callable, x, batch_size: int) -> float:
         import jax.numpy as jnp
 
         optimizer.build(model.trainable_variables)
-        state = {"t": [v.value for v in model.trainable_variables], "n": [v.value for v in model.non_trainable_variables],
+        state = {"t": [v.value for v in model.trainable_variables],
+                 "n": [v.value for v in model.non_trainable_variables],
                  "o": [v.value for v in optimizer.variables]}
 
         def loss_fn(trainable, non_trainable, batch):

@@ -1,13 +1,18 @@
 """MNIST loader: the real file, and every way a file or the download can be wrong."""
 
+import gzip
 import os
 import pickle
+import warnings
 
 import numpy as np
 import pytest
 
 from utils import data
-from utils.data import MnistError, load_mnist, one_per_digit
+from utils.data import MnistError, NotCanonicalMnistWarning, balanced_subset, load_mnist, one_per_digit
+
+# The synthetic files below have MNIST's layout but not its content; that warning is tested on its own.
+pytestmark = pytest.mark.filterwarnings("ignore::utils.data.NotCanonicalMnistWarning")
 
 
 @pytest.fixture(scope="module")
@@ -112,32 +117,53 @@ def test_labels_outside_range(tmp_path, valid_arrays):
         load_mnist(write(tmp_path / "m.npz", dict(valid_arrays, y_train=y)))
 
 
-def test_truncated_file(tmp_path, valid_arrays):
+@pytest.mark.parametrize("keep", [0.5, 0.99, 10])
+def test_truncated_file(tmp_path, valid_arrays, keep):
     path = write(tmp_path / "m.npz", valid_arrays)
     blob = path.read_bytes()
-    path.write_bytes(blob[: len(blob) // 2])
-    with pytest.raises(MnistError, match="truncated or corrupt"):
+    path.write_bytes(blob[: int(len(blob) * keep) if keep < 1 else keep])
+    with pytest.raises(MnistError, match="is a truncated .npz archive.*Copy the file again") as err:
+        load_mnist(path)
+    assert "pickle" not in str(err.value)
+
+
+def test_corrupt_archive(tmp_path, valid_arrays):
+    path = write(tmp_path / "m.npz", valid_arrays)
+    blob = bytearray(path.read_bytes())
+    blob[len(blob) // 3] ^= 0xFF  # inside x_train's data: the archive's checksum no longer matches
+    path.write_bytes(bytes(blob))
+    with pytest.raises(MnistError, match="is a corrupt .npz archive.*CRC"):
         load_mnist(path)
 
 
-def test_corrupt_bytes(tmp_path):
+RANDOM_BYTES = np.random.default_rng(0).bytes(4096)
+
+
+@pytest.mark.parametrize("content, what", [
+    (b"x_train,y_train\n0,5\n0,0\n",
+     "is not an .npz archive: it is a text file \\(it starts with 'x_train,y_train'\\)"),
+    (b"version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 11490434\n", "Git LFS pointer"),
+    (b"<!DOCTYPE html><html><body>404 Not Found</body></html>", "web page"),
+    (gzip.compress(b"PK\x03\x04" + bytes(100)), "is not an .npz archive: it is a gzip-compressed file"),
+    (RANDOM_BYTES, "is not an .npz archive: it is binary data of no known format"),
+    (b"", "empty file"),
+    (b"\x00\x00\x08\x03" + bytes(12), "original IDX format"),
+    (pickle.dumps({"x_train": [1, 2, 3]}), "is not an .npz archive: it is a Python pickle.*never read"),
+])
+def test_not_an_npz_archive_says_what_the_file_is(tmp_path, content, what):
     path = tmp_path / "m.npz"
-    path.write_bytes(os.urandom(4096))
-    with pytest.raises(MnistError, match="m.npz"):
+    path.write_bytes(content)
+    with pytest.raises(MnistError, match=what) as err:
         load_mnist(path)
+    assert "AE_MNIST_PATH" in str(err.value)
+    if "pickle" not in what:
+        assert "pickle" not in str(err.value), "only a pickle is called one"
 
 
 def test_file_needing_pickle_is_refused(tmp_path, valid_arrays):
     arrays = dict(valid_arrays, y_test=np.array([{"label": 1}] * 10000, dtype=object))
-    with pytest.raises(MnistError, match="pickle"):
+    with pytest.raises(MnistError, match="array 'y_test' stores Python objects.*pickle"):
         load_mnist(write(tmp_path / "m.npz", arrays))
-
-
-def test_plain_pickle_file_is_refused(tmp_path):
-    path = tmp_path / "m.npz"
-    path.write_bytes(pickle.dumps({"x_train": [1, 2, 3]}))
-    with pytest.raises(MnistError, match="pickle"):
-        load_mnist(path)
 
 
 def test_single_npy_array_is_refused(tmp_path):
@@ -147,6 +173,35 @@ def test_single_npy_array_is_refused(tmp_path):
         load_mnist(path)
 
 
+def test_fingerprint_depends_on_the_arrays_not_the_file(valid_arrays):
+    fp = data.content_fingerprint(valid_arrays)
+    assert fp == data.content_fingerprint({k: v.copy() for k, v in reversed(valid_arrays.items())})
+    assert fp != data.MNIST_FINGERPRINT
+    changed = dict(valid_arrays, y_test=np.roll(valid_arrays["y_test"], 1))
+    assert data.content_fingerprint(changed) != fp
+
+
+def test_other_content_warns_once(tmp_path, valid_arrays):
+    path = write(tmp_path / "m.npz", valid_arrays)
+    with pytest.warns(NotCanonicalMnistWarning) as caught:
+        load_mnist(path)
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert "not canonical MNIST" in message and "numbers will differ" in message and "m.npz" in message
+
+
+def test_balanced_subset():
+    labels = np.arange(100) % 10
+    idx = balanced_subset(labels, 20, seed=0)
+    assert np.bincount(labels[idx]).tolist() == [2] * 10
+    assert balanced_subset(labels, np.int64(20), seed=0).tolist() == idx.tolist()
+    for bad in (15, 0, True, 20.0):
+        with pytest.raises(ValueError, match="n must be a positive multiple of 10"):
+            balanced_subset(labels, bad, seed=0)
+    with pytest.raises(ValueError, match="class 0 has 10"):
+        balanced_subset(labels, 200, seed=0)
+
+
 def test_one_per_digit():
     labels = np.array([3, 1, 1, 0, 2, 3])
     assert one_per_digit(labels, [0, 1, 2, 3]).tolist() == [3, 1, 4, 0]
@@ -154,7 +209,8 @@ def test_one_per_digit():
         one_per_digit(labels, [9])
 
 
-REAL_FILE = os.environ.get(data.ENV_VAR) or os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "mnist.npz")
+REAL_FILE = os.environ.get(data.ENV_VAR) or os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data",
+                                                         "mnist.npz")
 
 
 @pytest.mark.skipif(not os.path.exists(REAL_FILE), reason="no local MNIST copy (set AE_MNIST_PATH)")
@@ -164,3 +220,32 @@ def test_real_mnist_file():
     assert d.y_train[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
     assert d.y_test[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
     assert abs(d.x_train.mean() * 255 - 33.318) < 0.01
+
+
+@pytest.mark.skipif(not os.path.exists(REAL_FILE), reason="no local MNIST copy (set AE_MNIST_PATH)")
+def test_real_mnist_is_canonical_and_so_is_a_resaved_copy(tmp_path):
+    with np.load(REAL_FILE, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    assert data.content_fingerprint(arrays) == data.MNIST_FINGERPRINT
+    resaved = tmp_path / "resaved.npz"
+    np.savez(resaved, **{k: arrays[k] for k in reversed(list(arrays))})  # other bytes: uncompressed, other order
+    assert resaved.read_bytes() != open(REAL_FILE, "rb").read()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # canonical: no warning at all
+        load_mnist(resaved, n_train=10, n_test=10)
+
+
+@pytest.mark.skipif(not os.path.exists(REAL_FILE), reason="no local MNIST copy (set AE_MNIST_PATH)")
+@pytest.mark.parametrize("change", ["inverted images", "shuffled labels"])
+def test_modified_real_mnist_loads_with_one_warning(tmp_path, change):
+    with np.load(REAL_FILE, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    if change == "inverted images":
+        arrays["x_test"] = 255 - arrays["x_test"]
+    else:
+        arrays["y_train"] = np.random.default_rng(0).permutation(arrays["y_train"])
+    path = tmp_path / "mnist.npz"
+    np.savez(path, **arrays)
+    with pytest.warns(NotCanonicalMnistWarning, match="lectures' numbers will differ") as caught:
+        d = load_mnist(path, n_train=10, n_test=10)
+    assert len(caught) == 1 and d.x_train.shape == (10, 28, 28)

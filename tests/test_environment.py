@@ -29,7 +29,7 @@ def test_requirements_and_environment_agree():
 def test_every_notebook_is_collected_by_pytest():
     """pytest's configuration must point nbval at the notebooks folder."""
     text = (ROOT / "pyproject.toml").read_text()
-    assert '"notebooks"' in text and "--nbval-lax" in text
+    assert '"notebooks"' in text and "--nbval-lax" in text and "--nbval-current-env" in text
     assert sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")), "no notebook found"
 
 
@@ -38,5 +38,6 @@ def test_ci_runs_exactly_the_readme_test_command():
     command = ci[ci.index("# README test command:") + 1].strip()
     assert "pip install -q -r requirements.txt" in command and ".venv/bin/python -m pytest &&" in command
     assert "KERAS_BACKEND=jax .venv/bin/python -m pytest" in command  # the second backend is tested, not claimed
+    assert ".venv/bin/ruff check . && .venv/bin/python -m pytest" in command  # the linter runs first
     assert command.endswith("python -m benchmarks --quick")
     assert command in (ROOT / "README.md").read_text(), "README's test command differs from what .ci/run runs"

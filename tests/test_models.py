@@ -1,9 +1,13 @@
 """The mirrored dense autoencoder builder."""
 
+import keras
 import numpy as np
 import pytest
 
-from utils.models import build_dense_autoencoder, layer_sizes
+from utils.models import build_code_classifier, build_dense_autoencoder, layer_sizes
+from utils.repro import set_seed
+
+X = np.random.default_rng(2).random((128, 16), dtype=np.float32)
 
 
 def test_decoder_mirrors_encoder():
@@ -34,6 +38,7 @@ def test_activation_arguments():
     ({"input_dim": 0}, "input_dim"),
     ({"code_dim": -2}, "code_dim"),
     ({"code_dim": 2.5}, "code_dim"),
+    ({"code_dim": True}, "code_dim"),
     ({"hidden": (64, 0)}, r"hidden\[1\]"),
     ({"hidden": 64}, "sequence"),
     ({"hidden": "64"}, "sequence"),
@@ -43,8 +48,25 @@ def test_invalid_sizes(kwargs, match):
         build_dense_autoencoder(**{"input_dim": 784, "hidden": (), "code_dim": 8, **kwargs})
 
 
+def test_numpy_integer_sizes_are_accepted():
+    parts = build_dense_autoencoder(np.int64(10), (np.int32(6),), np.int64(3))
+    assert layer_sizes(parts.autoencoder) == [10, 6, 3, 6, 10]
+
+
 def test_overcomplete_is_refused_unless_asked():
     with pytest.raises(ValueError, match="not smaller than input_dim"):
         build_dense_autoencoder(784, (), 1024)
     parts = build_dense_autoencoder(784, (), 1024, allow_overcomplete=True)
     assert layer_sizes(parts.autoencoder) == [784, 1024, 784]
+
+
+def test_code_classifier_wraps_the_encoder():
+    set_seed(0)
+    enc = build_dense_autoencoder(16, (8,), 4, name="c").encoder
+    clf = build_code_classifier(enc, n_classes=3)
+    p = keras.ops.convert_to_numpy(clf(X[:5]))
+    assert p.shape == (5, 3) and np.allclose(p.sum(axis=1), 1, atol=1e-5)
+    assert any(isinstance(layer, keras.layers.LayerNormalization) for layer in clf.layers)
+    assert enc in clf.layers  # fine-tuning the classifier trains the encoder's weights
+    with pytest.raises(ValueError, match="n_classes"):
+        build_code_classifier(enc, n_classes=0)

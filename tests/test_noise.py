@@ -56,7 +56,8 @@ def test_zero_level_changes_nothing():
 
 
 @pytest.mark.parametrize("kind, level", [("gaussian", -0.1), ("gaussian", 1.5), ("masking", 1.01),
-                                         ("salt_and_pepper", -1), ("masking", "0.5"), ("gaussian", True)])
+                                         ("salt_and_pepper", -1), ("masking", "0.5"), ("gaussian", True),
+                                         ("masking", float("nan"))])
 def test_level_out_of_range(kind, level):
     with pytest.raises(ValueError, match="must be a number in"):
         corrupt(GREY, kind, level)

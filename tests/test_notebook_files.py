@@ -29,7 +29,20 @@ def test_opens_with_header_then_one_setup_cell(notebook):
     for needed in ("You will learn", "Prerequisites", "Run time", "full mode", "quick"):
         assert needed in header, f"{path.name}: header lacks '{needed}'"
     setup = "".join(second["source"])
-    assert second["cell_type"] == "code" and "get_mode()" in setup and "set_seed(" in setup
+    assert second["cell_type"] == "code" and "setup(seed=" in setup, f"{path.name}: no setup(seed=...) call"
+    assert len(setup.strip().splitlines()) <= 8, f"{path.name}: setup cell longer than 8 lines"
+
+
+def test_teaches_in_marked_sections_with_predictions(notebook):
+    path, nb = notebook
+    markdown = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    sections = re.findall(r"^## \d+\. .*$", markdown, flags=re.M)
+    assert sections and all(s.rstrip().endswith(("(core)", "(optional)")) for s in sections), (
+        f"{path.name}: every numbered section is marked (core) or (optional): {sections}")
+    assert markdown.count("**Predict before you run:**") >= 2, f"{path.name}: fewer than two predict-first questions"
+    exercises = markdown.split("## Exercises", 1)[1].split("## Summary", 1)[0]
+    numbered = re.findall(r"^\d+\. \*\*.*?(?=^\d+\. \*\*|\Z)", exercises, flags=re.M | re.S)
+    assert numbered and all("Cost" in e for e in numbered), f"{path.name}: an exercise does not state its CPU cost"
 
 
 def test_committed_run_is_full_mode_in_order_without_errors_or_local_paths(notebook):
@@ -55,7 +68,8 @@ def test_has_checks_exercises_summary_references(notebook):
     assert code.count("assert ") >= 2, f"{path.name}: fewer than two check assertions"
     assert "<details>" in markdown and "## Exercises" in markdown
     assert "## Summary" in markdown and "## References" in markdown
-    assert "⟪" not in markdown and not re.search(r"__[A-Z][A-Z0-9_]*__", markdown), f"{path.name}: a placeholder is left"
+    placeholder = "⟪" in markdown or "⟨" in markdown or re.search(r"__[A-Z][A-Z0-9_]*__", markdown)
+    assert not placeholder, f"{path.name}: a placeholder is left"
 
 
 def test_readme_and_benchmarks_have_no_unfilled_placeholder():

@@ -2,10 +2,14 @@
 
 One module per concern:
 
+- :mod:`utils.notebook`  setup(): the one call at the top of every lecture
 - :mod:`utils.config`    quick/full mode switch and the environment variables the collection reads
+- :mod:`utils.checks`    argument checks shared by the modules
 - :mod:`utils.data`      MNIST loading and validation
 - :mod:`utils.models`    the mirrored dense autoencoder builder
+- :mod:`utils.recipes`   models, training settings and experiment settings shared with the benchmark
 - :mod:`utils.training`  compact training with a train-or-load cache
+- :mod:`utils.cache`     the train-or-load cache (key, load, best-effort save)
 - :mod:`utils.repro`     seeding and deterministic ops
 - :mod:`utils.metrics`   reconstruction error and PSNR
 - :mod:`utils.baselines` PCA, k-NN and linear-probe baselines

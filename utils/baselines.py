@@ -3,7 +3,7 @@ classifiers and classical denoising filters."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -14,12 +14,13 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from .checks import check_int, positive_int
+
 
 def fit_pca(x_train: np.ndarray, n_components: int, seed: int = 0) -> PCA:
     """Fit PCA with ``n_components`` on flattened training images (the linear autoencoder's optimum)."""
     x_train = np.asarray(x_train).reshape(len(x_train), -1)
-    if isinstance(n_components, bool) or not isinstance(n_components, int) or not 0 < n_components <= x_train.shape[1]:
-        raise ValueError(f"n_components must be an int in 1..{x_train.shape[1]}, got {n_components!r}")
+    n_components = check_int("n_components", n_components, 1, x_train.shape[1])
     return PCA(n_components=n_components, random_state=seed).fit(x_train)
 
 
@@ -34,8 +35,7 @@ def knn_accuracy(
     train_codes: np.ndarray, y_train: np.ndarray, test_codes: np.ndarray, y_test: np.ndarray, k: int = 5
 ) -> float:
     """Test accuracy of a k-NN classifier fitted on training codes (Euclidean distance)."""
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ValueError(f"k must be a positive int, got {k!r}")
+    k = positive_int("k", k)
     if len(train_codes) != len(y_train) or len(test_codes) != len(y_test):
         raise ValueError("codes and labels must have the same length")
     clf = KNeighborsClassifier(n_neighbors=k).fit(train_codes, y_train)
@@ -60,28 +60,44 @@ def linear_probe(
 Denoiser = Callable[[np.ndarray], np.ndarray]
 
 
-def classical_denoisers(x_clean: np.ndarray, seed: int = 0) -> dict[str, dict[Any, Denoiser]]:
+def classical_denoisers(
+    x_clean: np.ndarray,
+    *,
+    median_sizes: Sequence[int],
+    blur_sigmas: Sequence[float],
+    pca_components: Sequence[int],
+    seed: int = 0,
+) -> dict[str, dict[Any, Denoiser]]:
     """The classical denoisers of notebook 04, each at the settings it is tuned over.
 
     Returns ``{name: {setting: function}}``; each function maps flattened 28x28 images to flattened
-    images. Median filter of size 3 or 5; Gaussian blur of sigma 0.5, 1 or 1.5 pixels; projection on the
-    top 16, 32, 64 or 128 principal components of ``x_clean`` (clean training images), clipped to [0, 1].
+    images. Median filter of each size in ``median_sizes`` (pixels); Gaussian blur of each standard
+    deviation in ``blur_sigmas`` (pixels); projection on the top ``k`` principal components of ``x_clean``
+    (clean training images) for each ``k`` in ``pca_components``, clipped to [0, 1]. Notebook 04 and the
+    benchmark pass the grids of ``utils.recipes.EXPERIMENTS["04"]``.
+
+    Raises:
+        ValueError: ``x_clean`` is not flattened 28x28 images, a grid is empty, or there are fewer clean
+            images than the largest number of components.
     """
     x_clean = np.asarray(x_clean)
     if x_clean.ndim != 2 or x_clean.shape[1] != 784:
         raise ValueError(f"x_clean must be flattened 28x28 images, shape (n, 784), got {x_clean.shape}")
-    if len(x_clean) < 128:
-        raise ValueError(f"PCA with up to 128 components needs at least 128 clean images, got {len(x_clean)}")
+    if not (median_sizes and blur_sigmas and pca_components):
+        raise ValueError("each grid (median_sizes, blur_sigmas, pca_components) needs at least one setting")
+    if len(x_clean) < max(pca_components):
+        raise ValueError(f"PCA with up to {max(pca_components)} components needs at least that many clean images, "
+                         f"got {len(x_clean)}")
 
     def images(x: np.ndarray) -> np.ndarray:
         return np.asarray(x).reshape(-1, 28, 28)
 
-    pcas = {k: fit_pca(x_clean, k, seed=seed) for k in (16, 32, 64, 128)}
+    pcas = {k: fit_pca(x_clean, k, seed=seed) for k in pca_components}
     return {
         "median filter": {s: (lambda x, s=s: ndimage.median_filter(images(x), size=(1, s, s)).reshape(len(x), -1))
-                          for s in (3, 5)},
+                          for s in median_sizes},
         "Gaussian blur": {s: (lambda x, s=s: ndimage.gaussian_filter(images(x), sigma=(0, s, s)).reshape(len(x), -1))
-                          for s in (0.5, 1.0, 1.5)},
+                          for s in blur_sigmas},
         "PCA projection": {k: (lambda x, p=p: np.clip(pca_reconstruct(p, x), 0, 1)) for k, p in pcas.items()},
     }
 

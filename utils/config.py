@@ -8,6 +8,10 @@
 ``AE_CACHE``       ``off`` switches the train-or-load cache off.
 ``AE_CACHE_DIR``   where the cache lives (default: ``.model_cache/`` in the project).
 =================  ==========================================================
+
+The mode and the cache switches are read here and nowhere else (each function takes an optional mapping
+instead of ``os.environ``, for tests): :func:`utils.training.train` asks :func:`cache_dir` once per call
+and passes the folder to :class:`utils.cache.ModelCache`. ``AE_MNIST_PATH`` is read by :mod:`utils.data`.
 """
 
 from __future__ import annotations

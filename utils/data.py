@@ -8,21 +8,35 @@ Where the data comes from, in order:
 2. otherwise ``keras.datasets.mnist.load_data()``, which downloads the file once, checks its
    hash and caches it in ``~/.keras/datasets``.
 
-Every problem is a :class:`MnistError` whose message names the file and says what to do.
-Files are always read with ``allow_pickle=False``.
+Every problem is a :class:`MnistError` whose message names the file, says what it is instead (not an
+``.npz`` archive but text, gzip, a pickle... ; a truncated or corrupt archive; arrays that need pickle; the
+wrong layout) and what to do. Files are always read with ``allow_pickle=False``.
+
+A local file with the right layout is also checked for its content: :func:`content_fingerprint` of its
+arrays must equal :data:`MNIST_FINGERPRINT`, canonical MNIST's. A re-saved or recompressed copy passes
+(the fingerprint is of the arrays, not of the file's bytes); a modified one (inverted images, shuffled
+labels, Fashion-MNIST...) loads with one :class:`NotCanonicalMnistWarning`, since every number in the
+lectures would then differ from their text. (The Keras download is checked by Keras, by its file hash.)
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import warnings
 import zipfile
+import zlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
+from .checks import check_int, non_negative_int, positive_int
+
 ENV_VAR = "AE_MNIST_PATH"
-IMAGE_SHAPE = (28, 28)
+#: :func:`content_fingerprint` of canonical MNIST (the arrays of keras.datasets.mnist, Y. LeCun et al.).
+MNIST_FINGERPRINT = "ba5fa40a5c4923a77c1fdf273629b0411ef50000699cf8498e719877a24b187f"
 EXPECTED = {
     "x_train": ((60000, 28, 28), np.uint8),
     "y_train": ((60000,), np.uint8),
@@ -33,6 +47,10 @@ EXPECTED = {
 
 class MnistError(RuntimeError):
     """MNIST could not be loaded; the message says why and how to fix it."""
+
+
+class NotCanonicalMnistWarning(UserWarning):
+    """A file in MNIST's layout whose arrays are not canonical MNIST's: the lectures' numbers will differ."""
 
 
 class Mnist(NamedTuple):
@@ -66,8 +84,60 @@ def _describe(arrays: dict[str, np.ndarray], source: str) -> None:
             raise MnistError(f"{source}: {key} holds labels {bad} outside 0..9; the file is not MNIST or is damaged.")
 
 
+def content_fingerprint(arrays: Mapping[str, np.ndarray]) -> str:
+    """SHA-256 of the four MNIST arrays' names, shapes, dtypes and contents, in the order of :data:`EXPECTED`.
+
+    It depends on the arrays only, not on how the file stores them (compressed or not, key order), so a
+    re-saved copy of MNIST has :data:`MNIST_FINGERPRINT`. Hashing the 55 MB takes about 0.1 s.
+    """
+    h = hashlib.sha256()
+    for key in EXPECTED:
+        a = np.ascontiguousarray(arrays[key])
+        h.update(f"{key}{a.shape}{a.dtype.str}".encode())
+        h.update(memoryview(a).cast("B"))
+    return h.hexdigest()
+
+
+#: First bytes of file types that an AE_MNIST_PATH typo or a failed download may produce.
+_SIGNATURES = (
+    (b"\x1f\x8b", "a gzip-compressed file (such as the original train-images-idx3-ubyte.gz, or a gzipped .npz)"),
+    (b"BZh", "a bzip2-compressed file"),
+    (b"\xfd7zXZ\x00", "an xz-compressed file"),
+    (b"\x89HDF", "an HDF5 file (such as a saved Keras model or mnist.h5)"),
+    (b"\x00\x00\x08\x01", "a file in MNIST's original IDX format (labels), not the Keras .npz"),
+    (b"\x00\x00\x08\x03", "a file in MNIST's original IDX format (images), not the Keras .npz"),
+)
+
+
+def _what_is(head: bytes) -> str | None:
+    """Say what a file starting with ``head`` is, or None if it looks like an .npz (zip) archive."""
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return None
+    if not head:
+        return "an empty file (0 bytes)"
+    for magic, what in _SIGNATURES:
+        if head.startswith(magic):
+            return what
+    if head[:1] == b"\x80" and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):
+        return ("a Python pickle, which can run arbitrary code when loaded, so it is never read "
+                "(use a plain MNIST .npz of uint8 arrays)")
+    try:
+        text = head[:-4].decode("utf-8") if len(head) > 4 else head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    printable = text is not None and sum(c.isprintable() or c.isspace() for c in text) >= 0.95 * len(text)
+    if printable and "\x00" not in text:
+        first = text.strip().splitlines()[0][:60] if text.strip() else ""
+        if first.startswith("version https://git-lfs"):
+            return "a Git LFS pointer (a small text file standing in for the real file; run `git lfs pull`)"
+        if first.lower().startswith(("<!doctype html", "<html")):
+            return "a web page (HTML), perhaps an error page saved instead of the download"
+        return f"a text file (it starts with {first!r})"
+    return "binary data of no known format (random bytes, or another file type)"
+
+
 def _read_npz(path: Path) -> dict[str, np.ndarray]:
-    """Read every array of an ``.npz`` without pickle, turning low-level failures into MnistError."""
+    """Read every array of an ``.npz`` without pickle, turning each kind of failure into its own MnistError."""
     if not path.exists():
         raise MnistError(
             f"{ENV_VAR} points at {path}, which does not exist. Fix the path, or unset {ENV_VAR} "
@@ -75,28 +145,66 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
         )
     if not path.is_file():
         raise MnistError(f"{path} is not a file; {ENV_VAR} must name an mnist.npz file.")
+    fix = (f"{ENV_VAR} must name the mnist.npz of keras.datasets.mnist (a zip archive of x_train, y_train, "
+           f"x_test, y_test); re-copy it, or unset {ENV_VAR} to download MNIST through Keras.")
     try:
-        loaded = np.load(path, allow_pickle=False)
-        if not isinstance(loaded, np.lib.npyio.NpzFile):
-            raise MnistError(
-                f"{path} holds a single array, not an .npz archive of x_train, y_train, x_test, y_test; "
-                "use the mnist.npz of keras.datasets.mnist."
-            )
-        with loaded as npz:
-            return {key: npz[key] for key in npz.files}
+        with open(path, "rb") as f:
+            head = f.read(4096)
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            f.seek(max(0, size - 65536 - 22))
+            tail = f.read()
+    except OSError as exc:
+        raise MnistError(f"{path} cannot be read ({type(exc).__name__}: {exc}); check its permissions.") from exc
+    if head.startswith(b"\x93NUMPY"):
+        raise MnistError(
+            f"{path} holds a single array (.npy), not an .npz archive of x_train, y_train, x_test, y_test; "
+            "use the mnist.npz of keras.datasets.mnist."
+        )
+    what = _what_is(head)
+    if what is not None:
+        raise MnistError(f"{path} is not an .npz archive: it is {what}. {fix}")
+    if b"PK\x05\x06" not in tail:
+        raise MnistError(
+            f"{path} is a truncated .npz archive ({size:,} bytes; the end of the archive, its table of contents, "
+            "is missing: an interrupted copy or download). Copy the file again."
+        )
+    arrays = {}
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            for key in npz.files:
+                try:
+                    arrays[key] = npz[key]
+                except ValueError as exc:
+                    if "pickle" not in str(exc):
+                        raise
+                    name = key.removesuffix(".npy")
+                    raise MnistError(
+                        f"{path}: array {name!r} stores Python objects, which can only be read with pickle, and "
+                        "pickle can run arbitrary code, so the file is refused. Use a plain MNIST .npz of uint8 "
+                        "arrays."
+                    ) from exc
     except MnistError:
         raise
-    except ValueError as exc:
-        if "pickle" in str(exc):
-            raise MnistError(
-                f"{path} stores Python objects that can only be read with pickle, which can run arbitrary code, "
-                "so it is refused. Use a plain MNIST .npz of uint8 arrays."
-            ) from exc
-        raise MnistError(f"{path} could not be read as an .npz archive ({exc}); re-download or re-copy it.") from exc
-    except (zipfile.BadZipFile, EOFError, OSError, KeyError) as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError) as exc:
         raise MnistError(
-            f"{path} is truncated or corrupt ({type(exc).__name__}: {exc}); re-download or re-copy the file."
+            f"{path} is a corrupt .npz archive ({type(exc).__name__}: {exc}): a part of it is damaged (a checksum "
+            "does not match, or it cannot be decompressed). Copy the file again."
         ) from exc
+    return arrays
+
+
+def _check_content(arrays: Mapping[str, np.ndarray], source: str) -> None:
+    """Warn once if the arrays, in MNIST's layout, are not canonical MNIST."""
+    digest = content_fingerprint(arrays)
+    if digest != MNIST_FINGERPRINT:
+        warnings.warn(
+            f"{source} has MNIST's layout but not canonical MNIST's content (its fingerprint {digest[:12]}... "
+            f"is not {MNIST_FINGERPRINT[:12]}...): a modified copy or another data set (inverted images, "
+            "shuffled labels, Fashion-MNIST...). It is loaded as it is, but the lectures' numbers will differ "
+            f"from their text. For the lectures' results, use an unmodified mnist.npz or unset {ENV_VAR}.",
+            NotCanonicalMnistWarning, stacklevel=3,
+        )
 
 
 def _download() -> dict[str, np.ndarray]:
@@ -113,9 +221,10 @@ def _download() -> dict[str, np.ndarray]:
     return {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
 
 
-def mnist_source(path: str | os.PathLike | None = None) -> str:
-    """Say where :func:`load_mnist` will read from, without printing a local path."""
-    if path is not None or os.environ.get(ENV_VAR, "").strip():
+def mnist_source(path: str | os.PathLike | None = None, env: Mapping[str, str] | None = None) -> str:
+    """Say where :func:`load_mnist` will read from (``env`` defaults to ``os.environ``), without a local path."""
+    env = os.environ if env is None else env
+    if path is not None or env.get(ENV_VAR, "").strip():
         return f"local file ({ENV_VAR})" if path is None else "local file (path argument)"
     return "keras.datasets.mnist (downloaded once, then cached)"
 
@@ -137,23 +246,26 @@ def load_mnist(
         n_test: keep only the first ``n_test`` test images; ``None`` keeps all.
 
     Raises:
-        MnistError: the file is missing, corrupt, needs pickle, has the wrong layout or bad labels,
-            or the download failed.
+        MnistError: the file is missing, not an .npz archive (text, gzip, a pickle...), truncated,
+            corrupt, needs pickle, has the wrong layout or bad labels, or the download failed.
+
+    Warns:
+        NotCanonicalMnistWarning: a local file has MNIST's layout but other content.
         ValueError: ``n_train`` or ``n_test`` is not a positive count within the split.
     """
-    for name, value, limit in (("n_train", n_train, 60000), ("n_test", n_test, 10000)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= limit):
-            raise ValueError(f"{name} must be an int in 1..{limit} or None, got {value!r}")
+    n_train = None if n_train is None else check_int("n_train", n_train, 1, 60000)
+    n_test = None if n_test is None else check_int("n_test", n_test, 1, 10000)
     if path is None and os.environ.get(ENV_VAR, "").strip():
         path = os.environ[ENV_VAR].strip()
     if path is not None:
         path = Path(path).expanduser()
         arrays = _read_npz(path)
         source = str(path)
+        _describe(arrays, source)
+        _check_content(arrays, source)
     else:
         arrays = _download()
-        source = "keras.datasets.mnist"
-    _describe(arrays, source)
+        _describe(arrays, "keras.datasets.mnist")
 
     def images(x: np.ndarray) -> np.ndarray:
         x = x.astype(np.float32) / 255.0
@@ -193,9 +305,15 @@ def balanced_subset(labels: np.ndarray, n: int, seed: int, n_classes: int = 10) 
         ValueError: ``n`` is not a positive multiple of ``n_classes``, or a class has too few examples.
     """
     labels = np.asarray(labels)
-    if isinstance(n, bool) or not isinstance(n, int) or n < n_classes or n % n_classes:
+    n_classes = positive_int("n_classes", n_classes)
+    try:
+        count = positive_int("n", n)
+    except ValueError:
+        count = 0
+    if count < n_classes or count % n_classes:
         raise ValueError(f"n must be a positive multiple of {n_classes}, got {n!r}")
-    rng = np.random.default_rng(seed)
+    n = count
+    rng = np.random.default_rng(non_negative_int("seed", seed))
     picks = []
     for c in range(n_classes):
         pool = np.flatnonzero(labels == c)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import check_number, positive_int
+
 
 def _pair(x: np.ndarray, x_hat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x = np.asarray(x, dtype=np.float64)
@@ -37,8 +39,7 @@ def psnr(x: np.ndarray, x_hat: np.ndarray, data_range: float = 1.0) -> float:
     ``10 log10(data_range**2 / MSE)``; higher is better, +6 dB is half the RMS error. A perfect
     image (MSE 0) counts as 100 dB so that the mean stays finite.
     """
-    if data_range <= 0:
-        raise ValueError(f"data_range must be positive, got {data_range}")
+    check_number("data_range", data_range, 0, float("inf"))
     x, x_hat = _pair(x, x_hat)
     mse = np.mean((x - x_hat) ** 2, axis=1)
     values = np.where(mse > 0, 10 * np.log10(data_range**2 / np.maximum(mse, 1e-300)), 100.0)
@@ -49,6 +50,7 @@ def ssim(x: np.ndarray, x_hat: np.ndarray, side: int = 28) -> float:
     """Mean structural similarity (SSIM, 1 = identical) over images of ``side`` x ``side`` pixels in [0, 1]."""
     from skimage.metrics import structural_similarity
 
+    side = positive_int("side", side)
     x, x_hat = _pair(x, x_hat)
     if x.shape[1] != side * side:
         raise ValueError(f"images have {x.shape[1]} pixels, not {side}x{side}; pass side=")

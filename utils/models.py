@@ -8,6 +8,8 @@ from typing import NamedTuple
 import keras
 from keras import layers
 
+from .checks import positive_int
+
 
 class Autoencoder(NamedTuple):
     """The three models of a dense autoencoder; they share layers (and so weights).
@@ -19,12 +21,6 @@ class Autoencoder(NamedTuple):
     encoder: keras.Model
     decoder: keras.Model
     autoencoder: keras.Model
-
-
-def _check_size(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return value
 
 
 def build_dense_autoencoder(
@@ -59,11 +55,11 @@ def build_dense_autoencoder(
         ValueError: a size is not a positive int, or the code is not smaller than the input and
             ``allow_overcomplete`` is False.
     """
-    input_dim = _check_size("input_dim", input_dim)
-    code_dim = _check_size("code_dim", code_dim)
+    input_dim = positive_int("input_dim", input_dim)
+    code_dim = positive_int("code_dim", code_dim)
     if isinstance(hidden, (str, bytes)) or not isinstance(hidden, Sequence):
         raise ValueError(f"hidden must be a sequence of positive ints such as (256, 128), got {hidden!r}")
-    hidden = [_check_size(f"hidden[{i}]", h) for i, h in enumerate(hidden)]
+    hidden = [positive_int(f"hidden[{i}]", h) for i, h in enumerate(hidden)]
     if code_dim >= input_dim and not allow_overcomplete:
         raise ValueError(
             f"code_dim={code_dim} is not smaller than input_dim={input_dim}: such a 'bottleneck' can copy its "
@@ -113,7 +109,7 @@ def build_code_classifier(encoder: keras.Model, n_classes: int = 10, name: str =
     an autoencoder: its linear code has a large, arbitrary scale, which would make the first softmax
     outputs over-confident and let the first gradient steps wreck the pretrained weights.
     """
-    n_classes = _check_size("n_classes", n_classes)
+    n_classes = positive_int("n_classes", n_classes)
     inputs = keras.Input(shape=encoder.inputs[0].shape[1:], name=f"{name}_input")
     code = layers.LayerNormalization(name=f"{name}_norm")(encoder(inputs))
     return keras.Model(inputs, layers.Dense(n_classes, activation="softmax", name=f"{name}_softmax")(code), name=name)

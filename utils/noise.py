@@ -13,13 +13,15 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .checks import check_number
+
 
 def _check(x: np.ndarray, level: float, name: str, high: float = 1.0) -> np.ndarray:
-    if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0.0 <= level <= high:
-        raise ValueError(f"{name} must be a number in [0, {high}], got {level!r}")
+    check_number(name, level, 0.0, high, include_low=True, include_high=True)
     x = np.asarray(x, dtype=np.float32)
     if x.size and (x.min() < 0.0 or x.max() > 1.0):
-        raise ValueError(f"images must have pixel values in [0, 1], got [{x.min():.3g}, {x.max():.3g}]; scale them first")
+        raise ValueError(f"images must have pixel values in [0, 1], got [{x.min():.3g}, {x.max():.3g}]; "
+                         "scale them first")
     return x
 
 

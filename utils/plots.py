@@ -68,7 +68,12 @@ def show_image_rows(
     return fig
 
 
-def plot_history(histories: Mapping[str, Mapping[str, Sequence[float]]], title: str = "Training", ylabel: str = "loss (MSE per pixel)", log: bool = True) -> plt.Figure:
+def plot_history(
+    histories: Mapping[str, Mapping[str, Sequence[float]]],
+    title: str = "Training",
+    ylabel: str = "loss (MSE per pixel)",
+    log: bool = True,
+) -> plt.Figure:
     """Training (solid) and validation (dashed) loss per epoch, one colour per run.
 
     ``histories`` maps a run's name to its history (``TrainResult.history``).
@@ -94,7 +99,14 @@ def plot_history(histories: Mapping[str, Mapping[str, Sequence[float]]], title: 
     return fig
 
 
-def plot_codes_2d(codes: np.ndarray, labels: np.ndarray, title: str, ax: plt.Axes | None = None, size: float = 2.0, axis_names: tuple[str, str] = ("code 1", "code 2")) -> plt.Axes:
+def plot_codes_2d(
+    codes: np.ndarray,
+    labels: np.ndarray,
+    title: str,
+    ax: plt.Axes | None = None,
+    size: float = 2.0,
+    axis_names: tuple[str, str] = ("code 1", "code 2"),
+) -> plt.Axes:
     """Scatter 2-D codes coloured by digit, with a legend of the ten digits."""
     codes = np.asarray(codes)
     if codes.ndim != 2 or codes.shape[1] != 2:
@@ -105,7 +117,8 @@ def plot_codes_2d(codes: np.ndarray, labels: np.ndarray, title: str, ax: plt.Axe
         _, ax = plt.subplots(figsize=(5.5, 5))
     for digit in range(10):
         sel = labels == digit
-        ax.scatter(codes[sel, 0], codes[sel, 1], s=size, color=DIGIT_COLORS(digit), label=str(digit), alpha=0.6, rasterized=True)
+        ax.scatter(codes[sel, 0], codes[sel, 1], s=size, color=DIGIT_COLORS(digit), label=str(digit), alpha=0.6,
+                   rasterized=True)
     ax.set_xlabel(axis_names[0])
     ax.set_ylabel(axis_names[1])
     ax.set_title(title)

@@ -24,8 +24,11 @@ from typing import Any
 import keras
 import numpy as np
 
+from .checks import check_number, positive_int
 from .config import Mode
-from .models import Autoencoder, build_dense_autoencoder
+from .data import Mnist, load_mnist
+from .models import Autoencoder, build_code_classifier, build_dense_autoencoder
+from .repro import set_seed
 from .training import TrainResult, train
 
 
@@ -57,14 +60,15 @@ class Recipe:
     def __post_init__(self) -> None:
         if not isinstance(self.hidden, tuple):
             raise ValueError(f"hidden must be a tuple such as (256, 128), got {self.hidden!r}")
-        for field in ("epochs", "quick_epochs", "batch_size"):
-            value = getattr(self, field)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{field} must be a positive int, got {value!r}")
-        if not isinstance(self.learning_rate, (int, float)) or not 0 < self.learning_rate < 10:
-            raise ValueError(f"learning_rate must be a number in (0, 10), got {self.learning_rate!r}")
-        if not isinstance(self.input_noise, (int, float)) or not 0 <= self.input_noise < 1:
-            raise ValueError(f"input_noise must be a standard deviation in [0, 1), got {self.input_noise!r}")
+        for field in ("epochs", "quick_epochs", "batch_size", "code_dim"):
+            positive_int(field, getattr(self, field))
+        for i, units in enumerate(self.hidden):
+            positive_int(f"hidden[{i}]", units)
+        if self.quick_batch_size is not None:
+            positive_int("quick_batch_size", self.quick_batch_size)
+        check_number("learning_rate", self.learning_rate, 0, 10)
+        check_number("input_noise", self.input_noise, 0, 1, include_low=True)
+        check_number("weight_decay", self.weight_decay, 0, 1, include_low=True)
 
     def sizes(self, input_dim: int = 784) -> str:
         """The layer sizes as text, e.g. ``"784-512-256-128-2"`` (the encoder; the decoder mirrors it)."""
@@ -117,16 +121,139 @@ RECIPES: dict[str, Recipe] = {
 }
 """The headline recipes by name; see the module's docstring."""
 
-#: Noise the denoiser is trained and tested at (notebook 04): kind -> level.
-DENOISING_NOISE: dict[str, float] = {"gaussian": 0.5, "salt_and_pepper": 0.3, "masking": 0.5}
+# ---------------------------------------------------------------------------------------------------------
+# Experiment settings: what each notebook does with its models, shared with the benchmark (python -m
+# benchmarks). Every pair is (full mode, quick mode); None means "all of it". tests/test_recipes.py checks
+# that the notebooks and the benchmark take these settings from here and nowhere else.
+# ---------------------------------------------------------------------------------------------------------
+Pair = tuple[Any, Any]
 
-#: Fine-tuning an encoder plus softmax on few labels (notebook 03): epochs per number of labels
-#: (full, quick), learning rate and batch size.
-FINE_TUNING: dict[str, Any] = {
-    "epochs": {100: (150, 20), 1000: (60, 8), 10000: (20, 5)},
-    "learning_rate": 1e-3,
-    "batch_size": 32,
+
+@dataclass(frozen=True)
+class Subsets:
+    """How many MNIST training and test images an experiment uses: ``(full, quick)``, ``None`` = all."""
+
+    n_train: Pair = (None, 20000)
+    n_test: Pair = (None, 2000)
+
+    def load(self, mode: Mode) -> Mnist:
+        """MNIST as flattened images, cut to this mode's subsets (see :func:`utils.data.load_mnist`)."""
+        return load_mnist(flatten=True, n_train=mode.pick(*self.n_train), n_test=mode.pick(*self.n_test))
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A published figure, with the source it is cited from."""
+
+    value: float | tuple[float, ...]
+    source: str
+
+
+#: Published figures that the notebooks and BENCHMARKS.md print beside their own measurements.
+PUBLISHED: dict[str, Anchor] = {
+    "knn_2d_pca": Anchor((37.7, 42.0), "Sainburg, McInnes & Gentner (2021), Neural Computation 33(11), table 1: "
+                                       "PCA, MNIST, 1-NN / 5-NN accuracy %"),
+    "knn_2d_ae": Anchor((76.5, 79.3), "Sainburg, McInnes & Gentner (2021), table 1: autoencoder, 1-NN / 5-NN %"),
+    "knn_2d_tsne": Anchor((94.1, 95.0), "Sainburg, McInnes & Gentner (2021), table 1: t-SNE, 1-NN / 5-NN %"),
+    "sse30_ae": Anchor(3.00, "Hinton & Salakhutdinov (2006), Science 313:504: deep autoencoder, MNIST test, "
+                             "summed squared error per image"),
+    "sse30_logistic_pca": Anchor(8.01, "Hinton & Salakhutdinov (2006): logistic PCA, 30 components"),
+    "sse30_pca": Anchor(13.87, "Hinton & Salakhutdinov (2006): PCA, 30 components"),
+    "lr_raw_pixels": Anchor(92.51, "deeplearning.net Theano tutorial, logistic regression on MNIST: 7.49 % "
+                                   "test error (a tutorial figure, not a paper)"),
 }
+
+
+@dataclass(frozen=True)
+class IntroSettings:
+    """Notebook 01: the first autoencoder (recipe ``ae32``) and the code-size sweep."""
+
+    data: Subsets
+    n_validation: int
+    sweep_sizes: tuple[int, ...]
+    sweep_epochs: Pair
+
+
+@dataclass(frozen=True)
+class MapSettings:
+    """Notebook 02: the 2-D map (``ae2``), its k-NN scores, t-SNE's subset, the 30-D model (``ae30``)."""
+
+    data: Subsets
+    knn_k: tuple[int, ...]
+    tsne_subset: Pair  # ((train, test) full, (train, test) quick): embedded jointly
+    tsne_perplexity: float
+    knn5_target: float  # full mode: 5-NN accuracy of the 2-D code at least this
+    sse30_target: float  # full mode: summed squared error per test image of the 30-D model at most this
+
+
+@dataclass(frozen=True)
+class FeatureSettings:
+    """Notebook 03: codes as features (``ae32`` at several code sizes) and label efficiency."""
+
+    data: Subsets
+    code_sizes: Pair
+    label_counts: Pair
+    label_seeds: Pair
+    fine_tuning_epochs: dict[int, tuple[int, int]]  # labels -> (full, quick) epochs
+    fine_tuning_learning_rate: float
+    fine_tuning_batch_size: int
+
+
+@dataclass(frozen=True)
+class DenoisingSettings:
+    """Notebook 04: noise models and levels, their seeds, the classical baselines' grids, the sigma sweep."""
+
+    data: Subsets
+    n_tuning: int  # the last training images, held out to tune the classical filters
+    noise: dict[str, float]  # kind -> level the denoiser is trained and tested at
+    seed_train: int  # seed of the noise drawn on the training images
+    seed_test: int
+    seed_tuning: int
+    seed_sweep: int  # noise of the sigma sweep on the test images
+    median_sizes: tuple[int, ...]
+    blur_sigmas: tuple[float, ...]
+    pca_components: tuple[int, ...]
+    sweep_sigmas: tuple[float, ...]
+    target_gain_db: float  # full mode: the denoiser's PSNR gain over the noisy input at least this
+
+
+EXPERIMENTS: dict[str, Any] = {
+    "01": IntroSettings(data=Subsets(n_train=(None, 20000), n_test=(None, None)), n_validation=5000,
+                        sweep_sizes=(2, 4, 8, 16, 32, 64), sweep_epochs=(15, 4)),
+    "02": MapSettings(data=Subsets(n_train=(None, 20000), n_test=(None, 2000)), knn_k=(1, 5),
+                      tsne_subset=((5000, 2000), (1000, 500)), tsne_perplexity=30.0,
+                      knn5_target=0.85, sse30_target=3.3),
+    "03": FeatureSettings(data=Subsets(n_train=(None, 20000), n_test=(None, 2000)), code_sizes=((32, 64), (32,)),
+                          label_counts=((100, 1000, 10000), (100, 1000)), label_seeds=((0, 1, 2), (0, 1)),
+                          fine_tuning_epochs={100: (150, 20), 1000: (60, 8), 10000: (20, 5)},
+                          fine_tuning_learning_rate=1e-3, fine_tuning_batch_size=32),
+    "04": DenoisingSettings(data=Subsets(n_train=(None, 20000), n_test=(None, 2000)), n_tuning=2000,
+                            noise={"gaussian": 0.5, "salt_and_pepper": 0.3, "masking": 0.5},
+                            seed_train=1, seed_test=2, seed_tuning=3, seed_sweep=4, median_sizes=(3, 5),
+                            blur_sigmas=(0.5, 1.0, 1.5), pca_components=(16, 32, 64, 128),
+                            sweep_sigmas=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8), target_gain_db=10.0),
+}
+"""Each notebook's experiment settings, by notebook number."""
+
+
+def fine_tuning_classifier(r: Recipe, seed: int, pretrained: keras.Model | None = None) -> keras.Model:
+    """The classifier of notebook 03's label-efficiency experiment: ``r``'s encoder, layer normalisation, softmax.
+
+    Seeds with ``seed`` and builds the encoder of recipe ``r``; with ``pretrained`` (a trained encoder of the
+    same architecture) it starts from those weights, else from random ones. Used by notebook 03 (after it has
+    built the same network by hand) and by the benchmark.
+
+    Raises:
+        ValueError: ``pretrained`` does not have the architecture of ``r``'s encoder.
+    """
+    set_seed(seed)
+    encoder = r.build("clf").encoder
+    if pretrained is not None:
+        theirs, ours = [w.shape for w in pretrained.get_weights()], [w.shape for w in encoder.get_weights()]
+        if theirs != ours:
+            raise ValueError(f"pretrained encoder has weight shapes {theirs}, recipe {r.sizes()} needs {ours}")
+        encoder.set_weights(pretrained.get_weights())
+    return build_code_classifier(encoder)
 
 
 def recipe(name: str, **changes: Any) -> Recipe:
@@ -138,3 +265,122 @@ def recipe(name: str, **changes: Any) -> Recipe:
     if name not in RECIPES:
         raise KeyError(f"no recipe {name!r}; the recipes are {sorted(RECIPES)}")
     return replace(RECIPES[name], **changes)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebook 07, anomaly detection by reconstruction error (also benchmarks/anomaly.py): the model, both
+# protocols' data and digits, the baselines' settings, the decision, the published anchor.
+# ---------------------------------------------------------------------------------------------------------
+RECIPES["anomaly"] = Recipe(hidden=(256, 64), code_dim=16, epochs=30, quick_epochs=10, batch_size=128,
+                            learning_rate=1e-3, loss="binary_crossentropy")
+
+
+@dataclass(frozen=True)
+class AnomalySettings:
+    """Notebook 07: one-vs-rest and leave-one-digit-out anomaly detection (recipe ``anomaly``).
+
+    ``model`` trains the one-vs-rest detectors (about 5,400 images of one digit); ``loo_model`` is the same
+    network trained with half the epochs on about twice as many images (the leave-one-out detectors and the
+    all-digits model of the out-of-distribution section). The last ``n_validation`` training images of each
+    digit are normal validation images, never trained on. Digits are (full, quick) tuples.
+    """
+
+    data: Subsets
+    model: Recipe
+    loo_model: Recipe
+    n_validation: int
+    ovr_train_per_digit: Pair  # None: all of the digit's training images but the validation ones
+    loo_train_per_digit: Pair  # per normal digit (nine of them; ten for the all-digits model)
+    demo_digit: int  # the normal digit of the first, hand-written model (section 1)
+    ovr_digits: Pair
+    gcn_digits: Pair  # one-vs-rest again with Ruff et al.'s preprocessing
+    loo_digits: Pair
+    decision_digit: int  # leave-one-out case whose ROC and precision-recall curves are drawn
+    pca_components: int
+    knn_k: int
+    n_trees: int
+    ocsvm_nu: float
+    ocsvm_max_train: int
+    false_alarm_rate: float
+    ood_seed: int
+    ovr_target: float  # full mode: mean one-vs-rest AUROC of the autoencoder at least this
+
+
+EXPERIMENTS["07"] = AnomalySettings(
+    data=Subsets(n_train=(None, 20000), n_test=(None, 2000)),
+    model=RECIPES["anomaly"], loo_model=replace(RECIPES["anomaly"], epochs=15, quick_epochs=5),
+    n_validation=500, ovr_train_per_digit=(None, 1000), loo_train_per_digit=(1200, 500),
+    demo_digit=0, ovr_digits=(tuple(range(10)), (0, 9)), gcn_digits=(tuple(range(10)), (0,)),
+    loo_digits=(tuple(range(10)), (4, 9)), decision_digit=4,
+    pca_components=16, knn_k=5, n_trees=100, ocsvm_nu=0.1, ocsvm_max_train=3000,
+    false_alarm_rate=0.05, ood_seed=7, ovr_target=0.98,
+)
+
+PUBLISHED["deep_svdd_mnist"] = Anchor(
+    (98.0, 99.7, 91.7, 91.9, 94.9, 88.5, 98.3, 94.6, 93.9, 96.5),
+    "Ruff et al. (2018), Deep One-Class Classification, ICML, Table 1: one-class Deep SVDD, MNIST one-vs-rest, "
+    "AUROC % for normal digit 0..9 (mean of 10 seeds; GCN + min-max preprocessing, LeNet-type CNN)")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebook 06, the variational autoencoder (also benchmarks/vae.py): the autoencoder it is compared with, the
+# judge that scores generated digits, the VAEs (utils.vae.VAERecipe), the beta sweep, the likelihood
+# estimate, the published anchors.
+# ---------------------------------------------------------------------------------------------------------
+from .vae import VAERecipe  # noqa: E402  (this block is appended; utils.vae does not import this module)
+
+
+@dataclass(frozen=True)
+class VAESettings:
+    """Notebook 06: holes in the 2-D autoencoder's map, the 2-D VAE, the beta sweep and the 50-D likelihood model.
+
+    ``ae`` is recipe ``ae2`` with fewer epochs (time budget). ``judge_*``: the small classifier that scores
+    decoded images (its confidence, the mix of digits it reads, the Fréchet distance of its features).
+    ``vae2`` has the autoencoder's layer sizes; ``sweep`` is a smaller 2-D VAE trained once per beta of
+    ``betas``; ``likelihood`` is Burda et al.'s 784-200-200-50 model on dynamically binarised MNIST, its test
+    NLL estimated with ``nll_k`` importance samples per image on the whole test set, and with each k of
+    ``k_sweep`` on the first ``k_sweep_images`` test images.
+    """
+
+    data: Subsets
+    ae: Recipe
+    judge_hidden: int
+    judge_epochs: Pair
+    vae2: VAERecipe
+    sweep: VAERecipe
+    betas: Pair
+    likelihood: VAERecipe
+    n_samples: Pair  # random codes decoded and scored, per kind of sample
+    box_percentiles: tuple[float, float]  # the box of random codes: these percentiles of the training codes
+    hole_percentile: float  # a code is in a hole when farther from every training code than this % of test codes
+    n_pairs: Pair  # interpolation: pairs of test digits
+    nll_k: Pair
+    k_sweep: Pair
+    k_sweep_images: Pair
+    test_binarization_seed: int
+    train_binarization_seed: int  # a fixed draw of training images, for the train-test gap
+    nll_target: float  # full mode: importance-sampled test NLL at most this (nats)
+    nll_aim: float
+
+
+EXPERIMENTS["06"] = VAESettings(
+    data=Subsets(n_train=(None, 10000), n_test=(None, 2000)),
+    ae=replace(RECIPES["ae2"], epochs=15, quick_epochs=4),
+    judge_hidden=256, judge_epochs=(5, 2),
+    vae2=VAERecipe(hidden=(512, 256, 128), latent_dim=2, epochs=15, quick_epochs=3, batch_size=128,
+                   learning_rate=1e-3),
+    sweep=VAERecipe(hidden=(256, 128), latent_dim=2, epochs=8, quick_epochs=2, batch_size=128, learning_rate=1e-3),
+    betas=((0.0, 0.5, 1.0, 4.0), (0.5, 2.0, 8.0)),
+    likelihood=VAERecipe(hidden=(200, 200), latent_dim=50, epochs=60, quick_epochs=2, batch_size=128,
+                         learning_rate=2e-3, activation="elu", binarize=True, schedule="cosine"),
+    n_samples=(1000, 200), box_percentiles=(1.0, 99.0), hole_percentile=99.0,
+    n_pairs=(200, 50), nll_k=(100, 10), k_sweep=((1, 10, 100, 1000, 5000), (1, 10, 100)),
+    k_sweep_images=(200, 50), test_binarization_seed=1, train_binarization_seed=2,
+    nll_target=95.0, nll_aim=90.0,
+)
+
+PUBLISHED["knn_2d_vae"] = Anchor((72.4, 76.5), "Sainburg, McInnes & Gentner (2021), table 1: VAE, 2-D, MNIST, "
+                                               "1-NN / 5-NN accuracy %")
+PUBLISHED["nll_vae"] = Anchor(86.76, "Burda, Grosse & Salakhutdinov (2016), Importance Weighted Autoencoders, ICLR, "
+                                     "table 1: VAE with one stochastic layer (784-200-200-50, tanh), dynamically "
+                                     "binarised MNIST, test NLL in nats (k = 5000), trained 3,280 epochs")

@@ -3,30 +3,26 @@
 from __future__ import annotations
 
 import importlib
-import os
-import random
 
 import keras
-import numpy as np
+
+from .checks import non_negative_int
 
 
 def set_seed(seed: int = 0) -> None:
     """Seed Python, NumPy and the Keras backend, and ask the backend for deterministic ops.
 
-    With the same seed, the same code on the same CPU gives the same numbers. Deterministic ops:
-    TensorFlow's op determinism where it is available, PyTorch's deterministic algorithms; JAX on
-    the CPU is deterministic already. This is the one place in the collection that touches a
-    backend directly, because Keras 3 has no portable switch for it.
+    The seeding is :func:`keras.utils.set_random_seed`'s (Keras 3: Python's ``random``, NumPy's global
+    generator, TensorFlow's seed when it is installed, PyTorch's under that backend, and Keras' own global
+    seed generator). On top, deterministic ops: TensorFlow's op determinism, PyTorch's deterministic
+    algorithms; JAX on the CPU is deterministic already. With the same seed, the same code on the same
+    CPU gives the same numbers. This is the one place in the collection that touches a backend directly,
+    because Keras 3 has no portable switch for determinism.
 
     Raises:
-        ValueError: ``seed`` is not a non-negative int.
+        ValueError: ``seed`` is not a non-negative int (NumPy integers are accepted, booleans are not).
     """
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
-    os.environ["PYTHONHASHSEED"] = str(seed)
-    random.seed(seed)
-    np.random.seed(seed)
-    keras.utils.set_random_seed(seed)
+    keras.utils.set_random_seed(non_negative_int("seed", seed))
     backend = keras.backend.backend()
     if backend == "tensorflow":
         tf = importlib.import_module("tensorflow")

@@ -1,0 +1,198 @@
+"""Notebook 07's helpers (utils/anomaly.py), its settings, and its benchmark section, on small made-up data."""
+
+import copy
+
+import keras
+import numpy as np
+import pytest
+
+from benchmarks.anomaly import check, render_section, targets
+from benchmarks.report import check_relations
+from utils.anomaly import (OOD_KINDS, auroc, auroc_table, baseline_scores, decision_summary, gcn_minmax,
+                           isolation_forest_score, knn_distance, leave_one_out, normal_split, ocsvm_score, one_vs_rest,
+                           ood_images, pca_error, reconstruction_error, threshold_at)
+from utils.models import layer_sizes
+from utils.recipes import EXPERIMENTS, PUBLISHED, RECIPES
+
+RNG = np.random.default_rng(0)
+Y_TRAIN = np.repeat(np.arange(10), 30)  # 30 "training images" of each digit, in order
+Y_TEST = np.tile(np.arange(10), 5)
+
+
+def test_normal_split_holds_out_the_last_images_of_each_digit():
+    train, val = normal_split(Y_TRAIN, [3, 7], n_validation=5, n_train_per_digit=10)
+    assert len(val) == 10 and len(train) == 20
+    assert set(Y_TRAIN[val]) == {3, 7} and set(Y_TRAIN[train]) == {3, 7}
+    threes = np.flatnonzero(Y_TRAIN == 3)
+    assert set(val) >= set(threes[-5:]) and set(train) >= set(threes[:10])
+    assert not set(train) & set(val)
+    everything, _ = normal_split(Y_TRAIN, [3], n_validation=5)  # None: every image but the validation ones
+    assert len(everything) == 25
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(digits=[3], n_validation=25, n_train_per_digit=10), "fewer than"),
+    (dict(digits=[10], n_validation=5), "digit"),
+    (dict(digits=[3], n_validation=0), "n_validation"),
+    (dict(digits=[3], n_validation=5, n_train_per_digit=2.5), "n_train_per_digit"),
+])
+def test_normal_split_rejects_bad_requests(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        normal_split(Y_TRAIN, **kwargs)
+
+
+def test_protocols_mark_the_right_anomalies():
+    p = one_vs_rest(Y_TRAIN, Y_TEST, 4, n_validation=5)
+    assert p.normal_digits == (4,) and set(Y_TRAIN[p.train]) == {4}
+    assert np.array_equal(p.anomalous, Y_TEST != 4) and p.anomalous.mean() == pytest.approx(0.9)
+    q = leave_one_out(Y_TRAIN, Y_TEST, 4, n_validation=5, n_train_per_digit=8)
+    assert 4 not in q.normal_digits and len(q.normal_digits) == 9 and 4 not in set(Y_TRAIN[q.train])
+    assert len(q.train) == 72 and len(q.validation) == 45
+    assert np.array_equal(q.anomalous, Y_TEST == 4)
+
+
+def test_gcn_minmax_scales_the_fit_set_to_the_unit_interval_and_ignores_brightness():
+    x = RNG.random((20, 784)).astype(np.float32)
+    fit, other, brighter = gcn_minmax(x, x[:5], 3 * x[:5] + 0.5)
+    assert fit.min() == pytest.approx(0) and fit.max() == pytest.approx(1) and fit.dtype == np.float32
+    np.testing.assert_allclose(other, fit[:5], atol=1e-6)  # the same map for the other arrays
+    np.testing.assert_allclose(brighter, fit[:5], atol=1e-5)  # contrast and brightness are normalised away
+    with pytest.raises(ValueError, match="constant"):
+        gcn_minmax(np.ones((3, 784)))
+
+
+def test_reconstruction_error_is_the_mse_per_image():
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4, kernel_initializer="zeros")])  # outputs 0
+    x = np.array([[1, 1, 1, 1], [0, 0, 0, 2]], np.float32)
+    np.testing.assert_allclose(reconstruction_error(model, x), [1.0, 1.0])
+
+
+def test_baselines_score_an_outlier_above_the_normal_images():
+    normal = RNG.normal(0, 0.1, (200, 8)).astype(np.float32)
+    normal[:, 0] += np.linspace(-1, 1, 200)  # the normal data lie along one direction
+    test = np.vstack([normal[:20], np.full((1, 8), 2.0, np.float32)])
+    scores = baseline_scores(normal, test, pca_components=1, knn_k=3, n_trees=50, ocsvm_nu=0.1,
+                             ocsvm_max_train=100, seed=0)
+    assert set(scores) == {"PCA-1 error", "3-NN distance", "isolation forest", "one-class SVM"}
+    for name, s in scores.items():
+        assert s.shape == (21,) and s[-1] > s[:-1].max(), name
+    assert knn_distance(normal, normal[:1], 1)[0] == pytest.approx(0, abs=1e-3)  # itself is its nearest neighbour
+    with pytest.raises(ValueError, match="larger than"):
+        knn_distance(normal[:2], test, 3)
+    with pytest.raises(ValueError, match="nu"):
+        ocsvm_score(normal, test, nu=0)
+    assert pca_error(normal, test, 1).shape == (21,)
+    a, b = isolation_forest_score(normal, test, 20, seed=1), isolation_forest_score(normal, test, 20, seed=1)
+    assert np.array_equal(a, b)  # seeded
+
+
+def test_auroc_reads_as_a_ranking_probability():
+    labels = np.array([0, 0, 1, 1], bool)
+    assert auroc(labels, np.array([0.1, 0.2, 0.3, 0.4])) == 1.0
+    assert auroc(labels, np.array([0.4, 0.3, 0.2, 0.1])) == 0.0
+    assert auroc(labels, np.array([0.1, 0.3, 0.2, 0.4])) == 0.75  # 3 of the 4 (anomaly, normal) pairs right
+    with pytest.raises(ValueError, match="both"):
+        auroc(np.ones(4, bool), np.arange(4.0))
+    with pytest.raises(ValueError, match="one score per image"):
+        auroc(labels, np.arange(3.0))
+
+
+def test_a_threshold_from_normal_scores_keeps_the_false_alarm_rate():
+    normal_val, normal_test = RNG.random(20000), RNG.random(20000)
+    t = threshold_at(normal_val, 0.05)
+    assert t == pytest.approx(0.95, abs=0.01)
+    anomalous = np.r_[np.zeros(20000, bool), np.ones(100, bool)]
+    s = decision_summary(anomalous, np.r_[normal_test, np.full(100, 2.0)], t)
+    assert s["false_alarm_rate"] == pytest.approx(0.05, abs=0.01) and s["recall"] == 1.0
+    assert s["precision"] == pytest.approx(100 / s["flagged"])
+    with pytest.raises(ValueError, match="false_alarm_rate"):
+        threshold_at(normal_val, 1.5)
+
+
+def test_ood_images():
+    x = RNG.random((3, 784)).astype(np.float32)
+    assert set(OOD_KINDS) == {"uniform noise", "inverted", "rotated 90°", "blank"}
+    assert not ood_images(x, "blank").any()
+    np.testing.assert_allclose(ood_images(x, "inverted"), 1 - x)
+    rotated = ood_images(x, "rotated 90°").reshape(3, 28, 28)
+    np.testing.assert_array_equal(rotated[1], np.rot90(x[1].reshape(28, 28)))
+    noise = ood_images(x, "uniform noise", seed=1)
+    assert np.array_equal(noise, ood_images(x, "uniform noise", seed=1)) and 0 <= noise.min() and noise.max() <= 1
+    with pytest.raises(ValueError, match="kind"):
+        ood_images(x, "upside down")
+
+
+def test_auroc_table_prints_a_mean_row():
+    text = auroc_table({"a": {0: 0.9, 1: 0.7}, "b": {0: 0.5}})
+    assert "0.800" in text.splitlines()[-1] and "0.500" in text.splitlines()[-1] and "–" in text
+
+
+def test_settings_are_consistent_and_the_recipe_is_the_lectures_network():
+    s = EXPERIMENTS["07"]
+    assert RECIPES["anomaly"].sizes() == "784-256-64-16" and s.model is RECIPES["anomaly"]
+    assert layer_sizes(s.loo_model.build("x").autoencoder) == [784, 256, 64, 16, 64, 256, 784]
+    for full, quick in (s.ovr_digits, s.gcn_digits, s.loo_digits):
+        assert set(quick) <= set(full) <= set(range(10))
+    for digits in s.gcn_digits:  # the GCN table reuses the one-vs-rest results of its digits
+        assert set(digits) <= set(s.ovr_digits[0]) and set(s.gcn_digits[1]) <= set(s.ovr_digits[1])
+    assert s.decision_digit in s.loo_digits[0] and s.decision_digit in s.loo_digits[1]
+    assert s.demo_digit in s.ovr_digits[1]
+    assert len(PUBLISHED["deep_svdd_mnist"].value) == 10 and "Table 1" in PUBLISHED["deep_svdd_mnist"].source
+
+
+def made_up(mode="full"):
+    ovr = {"autoencoder": {"0": 0.99, "1": 0.998}, "PCA-16 error": {"0": 0.98, "1": 0.99},
+           "5-NN distance": {"0": 0.98, "1": 0.99}, "isolation forest": {"0": 0.9, "1": 0.95},
+           "one-class SVM": {"0": 0.97, "1": 0.98}}
+    loo = {k: {"4": v["0"] - 0.2, "9": v["1"] - 0.4} for k, v in ovr.items()}
+    dec = {"false_alarm_rate": 0.051, "recall": 0.4, "precision": 0.45, "flagged": 90}
+    return {"one_vs_rest": ovr, "leave_one_out": loo, "decisions": {"4": dec, "9": dict(dec)},
+            "gcn": {"autoencoder, pixels in [0, 1]": {"0": 0.99}, "autoencoder, GCN + min-max": {"0": 0.97}},
+            "published": {"deep_svdd": {"0": 0.98, "1": 0.997}, "source": "Ruff et al. (2018), Table 1"},
+            "false_alarm_rate": 0.05, "mode": mode, "n_test": 10000, "peak_rss_mb": 900.0,
+            "cost": {"model": "AE", "models": 6, "epochs": 150, "train_seconds": 60.0, "seconds_per_epoch": 0.4,
+                     "wall_seconds": 100.0,
+                     "per_protocol": {k: {"models": 2, "epochs": 30, "train_seconds": 20.0, "seconds_per_model": 10.0}
+                                      for k in ("one_vs_rest", "gcn", "leave_one_out")}}}
+
+
+def test_benchmark_section_and_relations():
+    results = {"tensorflow": {"anomaly": made_up()}, "jax": {"anomaly": made_up()}}
+    assert check(results) == [] and check_relations(results) == []
+    text = "\n".join(render_section(results))
+    for needed in ("## Anomaly detection", "Deep SVDD, published", "autoencoder, JAX", "GCN", "held-out digit",
+                   "**0.994**", "Ruff et al. (2018), Table 1"):
+        assert needed in text, needed
+    assert render_section({"tensorflow": {}}) == []
+
+
+@pytest.mark.parametrize("breaks, message", [
+    (lambda a: a["one_vs_rest"]["autoencoder"].update({"0": 0.5}), "one-vs-rest mean AUROC"),
+    (lambda a: a["leave_one_out"]["autoencoder"].update({"4": 0.1, "9": 0.1}), "leave-one-out mean AUROC"),
+    (lambda a: a["decisions"]["9"].update(false_alarm_rate=0.2), "false-alarm rate"),
+])
+def test_a_broken_anomaly_relation_is_reported(breaks, message):
+    a = copy.deepcopy(made_up())
+    breaks(a)
+    problems = check({"tensorflow": {"anomaly": a}})
+    assert problems and all(message in p or "above" in p for p in problems) and any(message in p for p in problems)
+
+
+def test_full_mode_only_relations_are_skipped_in_quick_mode():
+    a = made_up("quick")
+    a["leave_one_out"]["PCA-16 error"] = {"4": 0.99, "9": 0.99}  # a baseline the notebook says it beats
+    assert check({"tensorflow": {"anomaly": a}}) == []
+    a["mode"] = "full"
+    assert any("PCA-16 error" in p for p in check({"tensorflow": {"anomaly": a}}))
+
+
+def test_targets_are_reported_met_or_missed_not_checked():
+    a = made_up()
+    assert targets(a).count("met") == 2
+    a["leave_one_out"]["5-NN distance"] = {"4": 0.99, "9": 0.99}
+    a["one_vs_rest"] = {k: ({"0": 0.97, "1": 0.97} if k == "autoencoder" else {"0": 0.9, "1": 0.9})
+                        for k in a["one_vs_rest"]}
+    assert check({"tensorflow": {"anomaly": a}}) == []  # targets are not relations
+    text = targets(a)
+    assert "missed (0.970)" in text and "missed (autoencoder" in text and "5-NN distance 0.990" in text
+    assert "Targets of notebook 07" in "\n".join(render_section({"tensorflow": {"anomaly": a}}))

@@ -1,0 +1,35 @@
+"""utils/plots.py: rows of digits, loss curves, 2-D code maps."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from utils.plots import plot_codes_2d, plot_history, show_image_rows, use_style  # noqa: E402
+
+
+def test_image_rows_figure():
+    use_style()
+    x = np.random.default_rng(0).random((4, 784))
+    fig = show_image_rows({"original": x, "reconstruction": x}, title="t", captions=list("abcd"))
+    assert len(fig.axes) == 8
+    assert fig.axes[0].get_ylabel() == "original" and fig.axes[0].get_title() == "a"
+    with pytest.raises(ValueError, match="same, non-zero number"):
+        show_image_rows({"a": x, "b": x[:3]})
+    with pytest.raises(ValueError, match="captions"):
+        show_image_rows({"a": x}, captions=["1"])
+
+
+def test_history_and_code_plots():
+    fig = plot_history({"run": {"loss": [1.0, 0.5], "val_loss": [1.1, 0.6]}})
+    ax = fig.axes[0]
+    assert len(ax.lines) == 2 and ax.get_xlabel() == "epoch" and ax.get_legend() is not None
+    with pytest.raises(ValueError, match="no 'loss'"):
+        plot_history({"run": {"acc": [1.0]}})
+    codes = np.random.default_rng(0).normal(size=(50, 2))
+    ax = plot_codes_2d(codes, np.arange(50) % 10, "map")
+    assert ax.get_title() == "map" and len(ax.get_legend().get_texts()) == 10
+    with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
+        plot_codes_2d(np.zeros((5, 3)), np.zeros(5), "bad")

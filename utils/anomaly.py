@@ -1,0 +1,283 @@
+"""Anomaly detection on MNIST: the protocols, the preprocessing of the published benchmark, the baselines
+and the step from a score to a decision (notebook 07 and ``benchmarks/anomaly.py``).
+
+A *score* is a number per image, larger meaning "more anomalous"; every function here follows that
+convention, so any score can go straight into :func:`auroc`. The two protocols:
+
+- **one-vs-rest** (Ruff et al., ICML 2018): one digit is normal; train on that digit's training images
+  only; score the whole test set; the other nine digits are the anomalies (90 % of the test set).
+- **leave-one-digit-out**: nine digits are normal; the tenth, never seen in training, is the anomaly
+  (10 % of the test set). Harder: the anomaly has to be told apart from nine kinds of normal.
+
+Both hold out the *last* ``n_validation`` training images of every normal digit as normal validation
+images: they are never trained on, and a threshold is chosen on them (:func:`threshold_at`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+import keras
+import numpy as np
+from sklearn.ensemble import IsolationForest
+from sklearn.metrics import precision_score, recall_score, roc_auc_score
+from sklearn.neighbors import NearestNeighbors
+from sklearn.svm import OneClassSVM
+
+from .baselines import fit_pca, pca_reconstruct
+
+OOD_KINDS = ("uniform noise", "inverted", "rotated 90°", "blank")
+"""The out-of-distribution inputs of :func:`ood_images`."""
+
+
+class Protocol(NamedTuple):
+    """One anomaly-detection task on MNIST.
+
+    ``train`` and ``validation``: indices into the training set (normal images only); ``anomalous``: one bool
+    per test image, True for the anomalies; ``normal_digits``: the digits that count as normal.
+    """
+
+    train: np.ndarray
+    validation: np.ndarray
+    anomalous: np.ndarray
+    normal_digits: tuple[int, ...]
+
+
+def _check_digit(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value <= 9:
+        raise ValueError(f"{name} must be a digit 0..9, got {value!r}")
+    return int(value)
+
+
+def _check_count(name: str, value: object, allow_none: bool = False) -> int | None:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive int{' or None' if allow_none else ''}, got {value!r}")
+    return int(value)
+
+
+def _images(name: str, x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x)
+    if x.ndim != 2 or len(x) == 0:
+        raise ValueError(f"{name} must be a non-empty batch of flattened images, shape (n, pixels), got {x.shape}")
+    return x
+
+
+def normal_split(
+    y_train: np.ndarray, digits: Sequence[int], n_validation: int, n_train_per_digit: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Training and validation indices of the images of ``digits``, taken digit by digit.
+
+    For every digit its last ``n_validation`` training images are validation images; training uses the
+    first ``n_train_per_digit`` of the others (``None``: all of them). Both are sorted.
+
+    Raises:
+        ValueError: a digit is not in 0..9, a count is not positive, or a digit has too few images.
+    """
+    y_train = np.asarray(y_train)
+    n_validation = _check_count("n_validation", n_validation)
+    n_train_per_digit = _check_count("n_train_per_digit", n_train_per_digit, allow_none=True)
+    train, validation = [], []
+    for d in digits:
+        d = _check_digit("digit", d)
+        pool = np.flatnonzero(y_train == d)
+        need = n_validation + (n_train_per_digit or 1)
+        if len(pool) < need:
+            raise ValueError(f"digit {d} has {len(pool)} training images, fewer than the {need} needed "
+                             f"({n_validation} for validation, {n_train_per_digit or 1} or more for training); "
+                             "load more training images or ask for fewer")
+        validation.append(pool[-n_validation:])
+        rest = pool[:-n_validation]
+        train.append(rest if n_train_per_digit is None else rest[:n_train_per_digit])
+    return np.sort(np.concatenate(train)), np.sort(np.concatenate(validation))
+
+
+def one_vs_rest(y_train: np.ndarray, y_test: np.ndarray, digit: int, n_validation: int,
+                n_train_per_digit: int | None = None) -> Protocol:
+    """The published protocol: ``digit`` is normal, every other test digit is an anomaly."""
+    digit = _check_digit("digit", digit)
+    train, validation = normal_split(y_train, [digit], n_validation, n_train_per_digit)
+    return Protocol(train, validation, np.asarray(y_test) != digit, (digit,))
+
+
+def leave_one_out(y_train: np.ndarray, y_test: np.ndarray, held_out: int, n_validation: int,
+                  n_train_per_digit: int | None = None) -> Protocol:
+    """The harder protocol: every digit but ``held_out`` is normal; ``held_out`` is the anomaly."""
+    held_out = _check_digit("held_out", held_out)
+    normal = tuple(d for d in range(10) if d != held_out)
+    train, validation = normal_split(y_train, normal, n_validation, n_train_per_digit)
+    return Protocol(train, validation, np.asarray(y_test) == held_out, normal)
+
+
+def gcn_minmax(x_fit: np.ndarray, *others: np.ndarray) -> list[np.ndarray]:
+    """Ruff et al.'s MNIST preprocessing: global contrast normalisation, then min-max scaling.
+
+    Global contrast normalisation (L1): from each image subtract its own mean pixel value and divide by its
+    mean absolute deviation, so every image has the same "contrast" however thick or faint its strokes.
+    Min-max scaling: one affine map, from the smallest and largest value over all of ``x_fit`` (the normal
+    training images) to [0, 1]; the same map is applied to ``others``, whose values may fall slightly
+    outside [0, 1]. Returns ``[x_fit, *others]`` transformed, as float32.
+
+    Raises:
+        ValueError: an array is not a batch of flattened images, or an image is constant (no contrast).
+    """
+    def gcn(x: np.ndarray) -> np.ndarray:
+        x = _images("images", x).astype(np.float64)
+        centred = x - x.mean(axis=1, keepdims=True)
+        scale = np.abs(centred).mean(axis=1, keepdims=True)
+        if np.any(scale == 0):
+            raise ValueError("global contrast normalisation needs images with some contrast; "
+                             f"{int(np.sum(scale == 0))} image(s) are constant")
+        return centred / scale
+
+    fit = gcn(x_fit)
+    lo, hi = fit.min(), fit.max()
+    return [((a - lo) / (hi - lo)).astype(np.float32) for a in (fit, *(gcn(o) for o in others))]
+
+
+def reconstruction_error(model: keras.Model, x: np.ndarray, batch_size: int = 2048) -> np.ndarray:
+    """The anomaly score of an autoencoder: mean squared error of each image's reconstruction (one per image)."""
+    x = _images("x", x)
+    x_hat = np.asarray(model.predict(x, batch_size=batch_size, verbose=0)).reshape(x.shape)
+    return np.mean((x.astype(np.float64) - x_hat) ** 2, axis=1)
+
+
+def pca_error(x_train: np.ndarray, x: np.ndarray, n_components: int, seed: int = 0) -> np.ndarray:
+    """PCA reconstruction error per image: PCA with ``n_components`` fitted on the normal ``x_train``."""
+    pca = fit_pca(_images("x_train", x_train), n_components, seed=seed)
+    x = _images("x", x)
+    return np.mean((x.astype(np.float64) - pca_reconstruct(pca, x)) ** 2, axis=1)
+
+
+def knn_distance(x_train: np.ndarray, x: np.ndarray, k: int) -> np.ndarray:
+    """Euclidean distance from each image of ``x`` to its ``k``-th nearest normal training image."""
+    x_train, x = _images("x_train", x_train), _images("x", x)
+    k = _check_count("k", k)
+    if k > len(x_train):
+        raise ValueError(f"k={k} is larger than the {len(x_train)} training images")
+    distances, _ = NearestNeighbors(n_neighbors=k).fit(x_train).kneighbors(x)
+    return distances[:, -1]
+
+
+def isolation_forest_score(x_train: np.ndarray, x: np.ndarray, n_trees: int = 100, seed: int = 0) -> np.ndarray:
+    """Isolation forest (Liu et al., 2008) fitted on ``x_train``: how easily each image is isolated."""
+    forest = IsolationForest(n_estimators=_check_count("n_trees", n_trees), random_state=seed)
+    return -forest.fit(_images("x_train", x_train)).score_samples(_images("x", x))
+
+
+def ocsvm_score(x_train: np.ndarray, x: np.ndarray, nu: float = 0.1, max_train: int | None = None,
+                seed: int = 0) -> np.ndarray:
+    """One-class SVM (Schölkopf et al., 2001), RBF kernel (``gamma="scale"``), fitted on ``x_train``.
+
+    Its cost grows with the square of the number of training images, so at most ``max_train`` of them
+    (drawn with ``seed``; ``None``: all) are used.
+    """
+    x_train, x = _images("x_train", x_train), _images("x", x)
+    if not 0 < nu <= 1:
+        raise ValueError(f"nu must be in (0, 1], got {nu!r}")
+    max_train = _check_count("max_train", max_train, allow_none=True)
+    if max_train is not None and len(x_train) > max_train:
+        x_train = x_train[np.sort(np.random.default_rng(seed).choice(len(x_train), max_train, replace=False))]
+    return -OneClassSVM(kernel="rbf", gamma="scale", nu=nu).fit(x_train).score_samples(x)
+
+
+def baseline_scores(x_train: np.ndarray, x: np.ndarray, *, pca_components: int, knn_k: int, n_trees: int,
+                    ocsvm_nu: float, ocsvm_max_train: int | None, seed: int = 0) -> dict[str, np.ndarray]:
+    """The four classical scores of notebook 07, each fitted on the normal ``x_train`` and applied to ``x``."""
+    return {
+        f"PCA-{pca_components} error": pca_error(x_train, x, pca_components, seed=seed),
+        f"{knn_k}-NN distance": knn_distance(x_train, x, knn_k),
+        "isolation forest": isolation_forest_score(x_train, x, n_trees, seed=seed),
+        "one-class SVM": ocsvm_score(x_train, x, ocsvm_nu, ocsvm_max_train, seed=seed),
+    }
+
+
+def auroc(anomalous: np.ndarray, scores: np.ndarray) -> float:
+    """Area under the ROC curve: the probability that a random anomaly scores above a random normal image.
+
+    1 is perfect, 0.5 is chance, below 0.5 means the score ranks anomalies as *more* normal.
+
+    Raises:
+        ValueError: lengths differ, or ``anomalous`` does not hold both classes.
+    """
+    anomalous, scores = np.asarray(anomalous, dtype=bool), np.asarray(scores, dtype=np.float64)
+    if anomalous.shape != scores.shape or anomalous.ndim != 1:
+        raise ValueError(f"need one score per image: anomalous {anomalous.shape}, scores {scores.shape}")
+    if anomalous.all() or not anomalous.any():
+        raise ValueError("AUROC needs both normal and anomalous images among the labels")
+    return float(roc_auc_score(anomalous, scores))
+
+
+def threshold_at(normal_scores: np.ndarray, false_alarm_rate: float) -> float:
+    """The score above which only ``false_alarm_rate`` of the normal images lie (a quantile of their scores).
+
+    Choose it on normal *validation* images, never on the test set; on new normal images the fraction
+    flagged is then close to ``false_alarm_rate``.
+    """
+    normal_scores = np.asarray(normal_scores, dtype=np.float64)
+    if normal_scores.ndim != 1 or len(normal_scores) == 0:
+        raise ValueError("normal_scores must be a non-empty 1-D array")
+    if not 0 < false_alarm_rate < 1:
+        raise ValueError(f"false_alarm_rate must be in (0, 1), got {false_alarm_rate!r}")
+    return float(np.quantile(normal_scores, 1 - false_alarm_rate))
+
+
+def decision_summary(anomalous: np.ndarray, scores: np.ndarray, threshold: float) -> dict[str, float]:
+    """Flag every image scoring above ``threshold``; return what that decision does on labelled images.
+
+    ``false_alarm_rate``: fraction of normal images flagged; ``recall``: fraction of anomalies flagged;
+    ``precision``: fraction of flagged images that are anomalies; ``flagged``: how many were flagged.
+    """
+    anomalous, scores = np.asarray(anomalous, dtype=bool), np.asarray(scores, dtype=np.float64)
+    if anomalous.shape != scores.shape:
+        raise ValueError(f"need one score per image: anomalous {anomalous.shape}, scores {scores.shape}")
+    flagged = scores > threshold
+    return {
+        "false_alarm_rate": float(flagged[~anomalous].mean()) if (~anomalous).any() else float("nan"),
+        "recall": float(recall_score(anomalous, flagged, zero_division=0)),
+        "precision": float(precision_score(anomalous, flagged, zero_division=0)),
+        "flagged": int(flagged.sum()),
+    }
+
+
+def ood_images(x: np.ndarray, kind: str, seed: int = 0) -> np.ndarray:
+    """Inputs that are not digits, made from flattened 28x28 test digits ``x`` (same shape, values in [0, 1]).
+
+    ``"uniform noise"``: every pixel uniform in [0, 1] (seeded); ``"inverted"``: ``1 - x``, white digits
+    become black strokes on a white page; ``"rotated 90°"``: each digit turned a quarter turn
+    counter-clockwise; ``"blank"``: all pixels 0, an empty page.
+    """
+    x = _images("x", x)
+    if x.shape[1] != 784:
+        raise ValueError(f"x must be flattened 28x28 images, shape (n, 784), got {x.shape}")
+    if kind == "uniform noise":
+        return np.random.default_rng(seed).random(x.shape, dtype=np.float32)
+    if kind == "inverted":
+        return (1.0 - x).astype(np.float32)
+    if kind == "rotated 90°":
+        return np.rot90(x.reshape(-1, 28, 28), k=1, axes=(1, 2)).reshape(len(x), 784).astype(np.float32)
+    if kind == "blank":
+        return np.zeros_like(x, dtype=np.float32)
+    raise ValueError(f"kind must be one of {OOD_KINDS}, got {kind!r}")
+
+
+def auroc_table(columns: Mapping[str, Mapping[int, float]], row_name: str = "digit", percent: bool = False) -> str:
+    """A per-digit table, one column per method, with the mean over the digits as the last row.
+
+    ``columns`` maps a method to ``{digit: AUROC}``; digits missing from a column print as ``–`` and the
+    mean of such a column is over the digits it has. ``percent``: print 98.0 instead of 0.980.
+    """
+    if not columns:
+        raise ValueError("columns must hold at least one method")
+    digits = sorted({d for col in columns.values() for d in col})
+    width = max(9, *(len(name) for name in columns))
+    fmt = (lambda v: f"{100 * v:.1f}") if percent else (lambda v: f"{v:.3f}")
+    lines = [f"{row_name:>8s} " + " ".join(f"{name:>{width}s}" for name in columns)]
+    for d in digits:
+        cells = (fmt(col[d]) if d in col else "–" for col in columns.values())
+        lines.append(f"{d:>8d} " + " ".join(f"{c:>{width}s}" for c in cells))
+    lines.append(f"{'mean':>8s} " + " ".join(f"{fmt(float(np.mean(list(col.values())))):>{width}s}"
+                                              for col in columns.values()))
+    return "\n".join(lines)

@@ -1,0 +1,244 @@
+"""The train-or-load cache: trained weights and history, keyed by everything that changes the result.
+
+:func:`utils.training.train` uses it; the folder is passed in (:func:`utils.config.cache_dir` reads it
+from the environment). An entry is two files, ``<label>-<key>.npz`` (the weights) and ``<label>-<key>.json``
+(the full key, the weights' checksum, the history and the training time).
+
+- The key (:func:`run_key`) covers the architecture (layer types and settings, without the generated
+  names), the initial weights (so the seed that drew them), the contents of the inputs, the targets and
+  the validation data (``x`` and ``x.copy()`` give the same key; same-shape arrays of other content do
+  not), the loss, the metrics, the optimiser with all its settings (learning rate, schedule, weight
+  decay...), epochs, batch size, the training seed, the Keras backend and the Keras version.
+- Reading is safe: an entry whose key, checksum or weight shapes do not match is never used; it is
+  deleted (when the folder allows it) and the model is retrained.
+- Writing is best effort (:meth:`ModelCache.save`): when the folder cannot be created or an entry cannot
+  be written (read-only folder, full disk, a path below a regular file), it warns once per folder with
+  a :class:`CacheWarning` that says what failed and how to fix it, and training goes on: nothing is
+  lost but the shortcut for the next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+
+#: Version of the key and file layout; bump it when either changes, so that old entries stop matching.
+CACHE_FORMAT = 2
+
+_WARNED: set[str] = set()  # folders whose write failure was already reported in this process
+
+
+class CacheWarning(UserWarning):
+    """The train-or-load cache could not be used as asked; training goes on without it."""
+
+
+def array_digest(array: np.ndarray | None) -> str:
+    """A digest of an array's shape, dtype and contents (not its identity: a copy gives the same)."""
+    h = hashlib.blake2b(digest_size=16)
+    if array is None:
+        h.update(b"none")
+        return h.hexdigest()
+    a = np.ascontiguousarray(array)
+    h.update(f"{a.shape}{a.dtype.str}".encode())
+    h.update(memoryview(a).cast("B"))
+    return h.hexdigest()
+
+
+def model_structure(model: keras.Model) -> list[Any]:
+    """Layer types and configs, nested models included, without the names Keras generates."""
+    out: list[Any] = []
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            out.append(model_structure(layer))
+        else:
+            out.append([type(layer).__name__, {k: v for k, v in layer.get_config().items() if k != "name"}])
+    return out
+
+
+def _loss_settings(loss: Any) -> Any:
+    """The loss by name, the same for ``"mse"``, ``"mean_squared_error"`` and the function itself; a loss
+    object (``keras.losses.Loss``) by class and settings."""
+    if isinstance(loss, str):
+        try:
+            loss = keras.losses.get(loss)
+        except ValueError:
+            return loss
+    if isinstance(loss, keras.losses.Loss):
+        return [type(loss).__name__, {k: v for k, v in loss.get_config().items() if k != "name"}]
+    return getattr(loss, "__qualname__", None) or type(loss).__name__
+
+
+def _optimizer_settings(optimizer: keras.optimizers.Optimizer) -> dict[str, Any]:
+    """The optimiser's class and every setting, the learning-rate schedule's included, without its name."""
+    cfg = {k: v for k, v in optimizer.get_config().items() if k != "name"}
+    return {"class": type(optimizer).__name__, **cfg}
+
+
+def runtime() -> dict[str, str]:
+    """The Keras backend and version: weights trained under one are not reused under another."""
+    return {"backend": keras.backend.backend(), "keras": keras.__version__}
+
+
+def run_key(
+    model: keras.Model,
+    inputs: np.ndarray,
+    targets: np.ndarray,
+    *,
+    loss: Any,
+    metrics: Sequence[str] | None,
+    epochs: int,
+    batch_size: int,
+    seed: int,
+    validation_data: tuple[np.ndarray, np.ndarray] | None = None,
+) -> str:
+    """The cache key (64 hex digits) of training ``model``, compiled and not yet trained, on this data.
+
+    ``model.optimizer`` supplies the optimiser settings, so compile the model first.
+    """
+    if getattr(model, "optimizer", None) is None:
+        raise ValueError("run_key needs a compiled model (its optimizer is part of the key); call compile() first")
+    input_digest = array_digest(inputs)
+    target_digest = input_digest if targets is inputs else array_digest(targets)
+    settings = {
+        "format": CACHE_FORMAT,
+        "structure": model_structure(model),
+        "initial_weights": [array_digest(w) for w in model.get_weights()],
+        "inputs": input_digest,
+        "targets": target_digest,
+        "validation": [array_digest(a) for a in validation_data] if validation_data is not None else None,
+        "loss": _loss_settings(loss),
+        "metrics": [str(m) for m in (metrics or [])],
+        "optimizer": _optimizer_settings(model.optimizer),
+        "epochs": int(epochs),
+        "batch_size": int(batch_size),
+        "seed": int(seed),
+        **runtime(),
+    }
+    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _atomic_write(path: Path, write: Callable[[str], None]) -> None:
+    """Write through a temporary file in the same folder, then rename: readers never see half a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass  # renamed already, or the folder does not let us: nothing more to do
+
+
+def _save_weights(path: Path, weights: list[np.ndarray]) -> None:
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as f:
+            np.savez(f, **{f"w{i}": w for i, w in enumerate(weights)})
+
+    _atomic_write(path, write)
+
+
+def _save_text(path: Path, text: str) -> None:
+    _atomic_write(path, lambda tmp: Path(tmp).write_text(text))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One cache entry: its key and its two files."""
+
+    key: str
+    weights_file: Path
+    meta_file: Path
+
+
+class ModelCache:
+    """The cache in ``folder`` (created on the first save). See the module's docstring."""
+
+    def __init__(self, folder: str | os.PathLike) -> None:
+        self.folder = Path(folder).expanduser()
+
+    def entry(self, name: str, key: str) -> Entry:
+        """The entry for a run named ``name`` (a label or a model name) with ``key``."""
+        stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "model"
+        return Entry(key, self.folder / f"{stem}-{key[:16]}.npz", self.folder / f"{stem}-{key[:16]}.json")
+
+    def load(self, model: keras.Model, entry: Entry) -> dict[str, Any] | None:
+        """Load ``entry`` into ``model`` and return its metadata, or ``None`` when there is none.
+
+        A damaged or mismatching entry is never used: it warns (:class:`CacheWarning`), deletes the entry
+        where it can, and returns ``None`` so the caller trains.
+        """
+        try:
+            if not entry.meta_file.is_file():
+                return None
+        except OSError:
+            return None
+        try:
+            meta = json.loads(entry.meta_file.read_text())
+            if meta.get("key") != entry.key:
+                raise ValueError("its key does not match this training run")
+            if _sha256(entry.weights_file) != meta["weights_sha256"]:
+                raise ValueError("its weights file does not match the checksum recorded at training time")
+            with np.load(entry.weights_file, allow_pickle=False) as npz:
+                weights = [npz[f"w{i}"] for i in range(len(npz.files))]
+            if [w.shape for w in weights] != [tuple(w.shape) for w in model.get_weights()]:
+                raise ValueError("its weight shapes do not match the model")
+            model.set_weights(weights)
+            return meta
+        except Exception as exc:  # any damage: never trust the entry, retrain instead
+            warnings.warn(f"cache entry {entry.meta_file.name} is unusable ({exc}); retraining and replacing it.",
+                          CacheWarning, stacklevel=3)
+            for f in (entry.weights_file, entry.meta_file):
+                try:
+                    f.unlink(missing_ok=True)
+                except OSError:
+                    pass  # a read-only cache: the entry stays, and is refused again next time
+            return None
+
+    def save(self, model: keras.Model, entry: Entry, history: dict[str, list[float]], seconds: float) -> bool:
+        """Store ``model``'s weights and ``history`` under ``entry``; return whether it worked.
+
+        Best effort: any failure (the folder cannot be created, is read-only or below a regular file, the
+        disk is full...) removes what was half written, warns once per folder and process with a
+        :class:`CacheWarning` naming the failure and the fixes (``AE_CACHE_DIR``, ``AE_CACHE=off``), and
+        returns ``False``. It never raises, so a trained model is never lost to its cache.
+        """
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _save_weights(entry.weights_file, model.get_weights())
+            meta = {"key": entry.key, "weights_sha256": _sha256(entry.weights_file), "history": history,
+                    "seconds": seconds}
+            _save_text(entry.meta_file, json.dumps(meta))
+            return True
+        except Exception as exc:  # noqa: BLE001 - best effort by design; the warning names the failure
+            for f in (entry.meta_file, entry.weights_file):
+                try:
+                    f.unlink(missing_ok=True)
+                except OSError:
+                    pass
+            if str(self.folder) not in _WARNED:
+                _WARNED.add(str(self.folder))
+                warnings.warn(
+                    f"the train-or-load cache could not save this model in {self.folder} "
+                    f"({type(exc).__name__}: {exc}). The trained model and its history are returned as usual; "
+                    "only the shortcut for the next run is lost. Fix: set AE_CACHE_DIR to a folder you can write "
+                    "to and that has free space (e.g. AE_CACHE_DIR=~/ae_cache), or switch the cache off with "
+                    "AE_CACHE=off. (Further failures in this folder are not reported again.)",
+                    CacheWarning, stacklevel=3,
+                )
+            return False

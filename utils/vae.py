@@ -1,0 +1,382 @@
+"""The variational autoencoder (notebook 06): reparameterised sampling, the VAE model, its likelihood.
+
+Everything is written with ``keras``, ``keras.ops`` and ``keras.random`` only, so it trains and evaluates
+the same way on the TensorFlow and the JAX backends. The loss is added inside the model with
+``add_loss`` (Keras' ``fit`` adds every such term to the compiled loss on every backend), so training is
+the ordinary ``compile`` + ``fit``: no backend-specific ``train_step``.
+
+- :class:`Sampling`              z = mean + exp(log_var / 2) * epsilon, the reparameterisation trick
+- :class:`DynamicBinarization`   a fresh Bernoulli draw of every pixel at every training step
+- :class:`KLDivergence`          KL(q(z|x) || N(0, I)) per image, added to the loss times ``beta``
+- :class:`VAE`                   encoder -> (mean, log-variance) -> sample -> decoder; loss = -ELBO
+- :func:`build_vae`              a dense VAE whose decoder mirrors its encoder
+- :class:`VAERecipe`             a VAE and how it is trained (the recipes live in :mod:`utils.recipes`)
+- :func:`elbo_terms`             reconstruction and KL terms per image (one posterior sample)
+- :func:`importance_sampled_nll` -log p(x) per image by importance sampling (Burda et al. 2016)
+- :func:`binarize`               a fixed Bernoulli draw of a data set (the test set of a likelihood)
+- :func:`frechet_distance`       how far apart two sets of samples lie in a feature space (FID-style)
+
+Units: nats per image (natural logarithms, summed over the 784 pixels).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import keras
+import numpy as np
+from keras import layers, ops
+
+from .checks import check_number, non_negative_int, positive_int
+from .config import Mode
+from .training import TrainResult, train
+
+LOG_2PI = math.log(2.0 * math.pi)
+
+
+def _positive_int(name: str, value: object) -> int:
+    return positive_int(name, value)
+
+
+def _seed(value: object) -> int:
+    return non_negative_int("seed", value)
+
+
+def _beta(value: object) -> float:
+    return check_number("beta (the weight of the KL term)", value, 0, 1000, include_low=True)
+
+
+def _images(x: object, input_dim: int) -> np.ndarray:
+    """Validate a batch of flattened images with pixels in [0, 1]; return it as float32."""
+    x = np.asarray(x, dtype=np.float32)
+    if x.ndim != 2 or x.shape[1] != input_dim or len(x) == 0:
+        raise ValueError(f"expected a non-empty batch of flattened images, shape (n, {input_dim}), got {x.shape}; "
+                         "load MNIST with load_mnist(flatten=True)")
+    if not np.isfinite(x).all() or x.min() < 0 or x.max() > 1:
+        raise ValueError(f"pixels must lie in [0, 1] (a Bernoulli decoder models probabilities), got values in "
+                         f"[{np.nanmin(x):.3g}, {np.nanmax(x):.3g}]; divide uint8 images by 255")
+    return x
+
+
+class Sampling(layers.Layer):
+    """The reparameterisation trick: ``z = mean + exp(log_var / 2) * epsilon`` with ``epsilon ~ N(0, I)``.
+
+    The randomness sits in ``epsilon``, which does not depend on the encoder's weights, so gradients flow
+    through ``mean`` and ``log_var``. Draws a new ``epsilon`` at every call, in training and inference.
+    """
+
+    def __init__(self, seed: int = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.seed = _seed(seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
+
+    def call(self, inputs: Sequence[Any]) -> Any:
+        z_mean, z_log_var = inputs
+        epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator)
+        return z_mean + ops.exp(0.5 * z_log_var) * epsilon
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "seed": self.seed}
+
+
+class DynamicBinarization(layers.Layer):
+    """While training, replace each grey pixel p by a fresh Bernoulli(p) draw (0 or 1) at every step.
+
+    This is "dynamically binarised MNIST" (Burda et al. 2016): each epoch sees new binary images, which
+    acts against overfitting. Outside training the input passes unchanged (binarise a test set once with
+    :func:`binarize`).
+    """
+
+    def __init__(self, seed: int = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.seed = _seed(seed)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
+
+    def call(self, x: Any, training: bool | None = None) -> Any:
+        if not training:
+            return x
+        u = keras.random.uniform(ops.shape(x), seed=self.seed_generator)
+        return ops.cast(ops.less(u, x), x.dtype)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "seed": self.seed}
+
+
+class KLDivergence(layers.Layer):
+    """KL(N(mean, exp(log_var)) || N(0, I)) per image, in nats; adds ``beta`` times its batch mean to the loss.
+
+    ``KL = -1/2 * sum_j (1 + log_var_j - mean_j**2 - exp(log_var_j))``, never negative, zero only when
+    the code's distribution is the prior itself.
+    """
+
+    def __init__(self, beta: float = 1.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.beta = _beta(beta)
+
+    def call(self, inputs: Sequence[Any]) -> Any:
+        z_mean, z_log_var = inputs
+        kl = -0.5 * ops.sum(1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=-1)
+        if self.beta:
+            self.add_loss(self.beta * ops.mean(kl))
+        return kl
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "beta": self.beta}
+
+
+class VAE(keras.Model):
+    """A variational autoencoder with a Bernoulli decoder; ``fit`` minimises the negative ELBO per image.
+
+    ``encoder``: images -> ``[z_mean, z_log_var]``; ``decoder``: codes -> pixel *logits* (the sigmoid of a
+    logit is the pixel's probability of being on). Calling the model samples a code for each image
+    (reparameterised), decodes it and adds the loss
+
+        reconstruction + beta * KL,   reconstruction = -log p(x | z) = sum of per-pixel cross-entropies,
+
+    which for ``beta = 1`` is the negative evidence lower bound (ELBO) of Kingma & Welling (2014). It
+    returns the pixel probabilities. Compile without a loss and fit on the images alone::
+
+        vae = build_vae(hidden=(512, 256, 128), latent_dim=2)
+        vae.compile(optimizer=keras.optimizers.Adam(1e-3))
+        vae.fit(x_train, epochs=10, batch_size=128)
+
+    With ``binarize=True`` every training step sees a fresh binary draw of the images
+    (:class:`DynamicBinarization`). Works on every Keras backend: only ``keras.ops`` and ``add_loss``.
+    """
+
+    def __init__(self, encoder: keras.Model, decoder: keras.Model, beta: float = 1.0, binarize: bool = False,
+                 seed: int = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(encoder, keras.Model) or len(encoder.outputs) != 2:
+            raise ValueError("encoder must be a keras.Model with two outputs, [z_mean, z_log_var]")
+        if not isinstance(decoder, keras.Model) or len(decoder.outputs) != 1:
+            raise ValueError("decoder must be a keras.Model with one output, the pixel logits")
+        latent = int(encoder.outputs[0].shape[-1])
+        if int(decoder.inputs[0].shape[-1]) != latent:
+            raise ValueError(f"the encoder's codes have {latent} numbers but the decoder takes "
+                             f"{decoder.inputs[0].shape[-1]}; build both with the same latent_dim")
+        if int(decoder.outputs[0].shape[-1]) != int(encoder.inputs[0].shape[-1]):
+            raise ValueError("the decoder must output as many pixels as the encoder takes")
+        if not isinstance(binarize, bool):
+            raise ValueError(f"binarize must be True or False, got {binarize!r}")
+        seed = _seed(seed)
+        self.encoder, self.decoder = encoder, decoder
+        self.input_dim, self.latent_dim = int(encoder.inputs[0].shape[-1]), latent
+        self.beta, self.binarize = _beta(beta), binarize
+        self.binarization = DynamicBinarization(seed + 1, name="binarization") if binarize else None
+        self.sampling = Sampling(seed, name="sampling")
+        self.kl_divergence = KLDivergence(self.beta, name="kl_divergence")
+
+    def call(self, x: Any, training: bool | None = None) -> Any:
+        if self.binarization is not None:
+            x = self.binarization(x, training=training)
+        z_mean, z_log_var = self.encoder(x)
+        self.kl_divergence([z_mean, z_log_var])  # adds beta * KL to the loss
+        logits = self.decoder(self.sampling([z_mean, z_log_var]))
+        reconstruction = ops.sum(ops.binary_crossentropy(x, logits, from_logits=True), axis=-1)
+        self.add_loss(ops.mean(reconstruction))
+        return ops.sigmoid(logits)
+
+    def encode(self, x: np.ndarray, batch_size: int = 2048) -> np.ndarray:
+        """The codes' means (the centre of q(z|x)) of images ``x``, as a NumPy array."""
+        return self.encoder.predict(_images(x, self.input_dim), batch_size=batch_size, verbose=0)[0]
+
+    def decode(self, z: np.ndarray, batch_size: int = 2048) -> np.ndarray:
+        """Pixel probabilities (images in [0, 1]) that the decoder draws from codes ``z``."""
+        z = np.asarray(z, dtype=np.float32)
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(f"codes must have shape (n, {self.latent_dim}), got {z.shape}")
+        logits = self.decoder.predict(z, batch_size=batch_size, verbose=0).astype(np.float64)
+        return np.exp(-np.logaddexp(0.0, -logits)).astype(np.float32)  # sigmoid, without overflow
+
+
+def build_vae(input_dim: int = 784, hidden: Sequence[int] = (512, 256, 128), latent_dim: int = 2, *,
+              activation: str = "relu", beta: float = 1.0, binarize: bool = False, seed: int = 0,
+              name: str = "vae") -> VAE:
+    """A dense VAE: ``input_dim`` -> ``hidden`` -> (mean, log-variance) of ``latent_dim``; the decoder mirrors it.
+
+    ``build_vae(784, (200, 200), 50, activation="tanh", binarize=True)`` is the one-stochastic-layer model
+    of Burda, Grosse & Salakhutdinov (2016). Call :func:`utils.repro.set_seed` first to fix the weights;
+    ``seed`` fixes the sampling noise.
+
+    Raises:
+        ValueError: a size is not a positive int, ``latent_dim`` is not smaller than ``input_dim``, or
+            ``beta`` / ``seed`` is out of range.
+    """
+    input_dim, latent_dim = _positive_int("input_dim", input_dim), _positive_int("latent_dim", latent_dim)
+    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, Sequence):
+        raise ValueError(f"hidden must be a sequence of positive ints such as (512, 256), got {hidden!r}")
+    hidden = [_positive_int(f"hidden[{i}]", h) for i, h in enumerate(hidden)]
+    if latent_dim >= input_dim:
+        raise ValueError(f"latent_dim={latent_dim} must be smaller than input_dim={input_dim}")
+    x_in = keras.Input(shape=(input_dim,), name=f"{name}_input")
+    h = x_in
+    for i, units in enumerate(hidden):
+        h = layers.Dense(units, activation=activation, name=f"{name}_enc_{i + 1}")(h)
+    z_mean = layers.Dense(latent_dim, name=f"{name}_z_mean")(h)
+    z_log_var = layers.Dense(latent_dim, name=f"{name}_z_log_var")(h)
+    encoder = keras.Model(x_in, [z_mean, z_log_var], name=f"{name}_encoder")
+    z_in = keras.Input(shape=(latent_dim,), name=f"{name}_z")
+    h = z_in
+    for i, units in enumerate(reversed(hidden)):
+        h = layers.Dense(units, activation=activation, name=f"{name}_dec_{len(hidden) - i}")(h)
+    logits = layers.Dense(input_dim, name=f"{name}_logits")(h)
+    decoder = keras.Model(z_in, logits, name=f"{name}_decoder")
+    return VAE(encoder, decoder, beta=beta, binarize=binarize, seed=seed, name=name)
+
+
+@dataclass(frozen=True)
+class VAERecipe:
+    """A dense VAE (see :func:`build_vae`) and how it is trained: Adam on the negative ELBO (``beta`` = 1).
+
+    ``epochs`` and ``batch_size`` are the full-mode values, ``quick_epochs`` / ``quick_batch_size`` quick
+    mode's (``None``: the same batch size).
+    """
+
+    hidden: tuple[int, ...]
+    latent_dim: int
+    epochs: int
+    quick_epochs: int
+    batch_size: int
+    learning_rate: float
+    beta: float = 1.0
+    activation: str = "relu"
+    binarize: bool = False
+    schedule: str = "constant"
+    quick_batch_size: int | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.hidden, tuple):
+            raise ValueError(f"hidden must be a tuple such as (512, 256), got {self.hidden!r}")
+        for name in ("latent_dim", "epochs", "quick_epochs", "batch_size"):
+            _positive_int(name, getattr(self, name))
+        if self.quick_batch_size is not None:
+            _positive_int("quick_batch_size", self.quick_batch_size)
+        check_number("learning_rate", self.learning_rate, 0, 10)
+        _beta(self.beta)
+        if self.schedule not in ("constant", "cosine"):
+            raise ValueError(f"schedule must be 'constant' or 'cosine', got {self.schedule!r}")
+
+    def sizes(self, input_dim: int = 784) -> str:
+        """The encoder's layer sizes, e.g. ``"784-200-200-50"`` (the decoder mirrors them)."""
+        return "-".join(str(s) for s in (input_dim, *self.hidden, self.latent_dim))
+
+    def build(self, name: str = "vae", seed: int = 0, input_dim: int = 784) -> VAE:
+        """The untrained VAE; call :func:`utils.repro.set_seed` first to fix its initial weights."""
+        return build_vae(input_dim, self.hidden, self.latent_dim, activation=self.activation, beta=self.beta,
+                         binarize=self.binarize, seed=seed, name=name)
+
+    def train(self, vae: VAE, x: np.ndarray, mode: Mode, **kwargs: Any) -> TrainResult:
+        """Train ``vae`` on images ``x`` with this recipe's settings for ``mode`` (:func:`utils.training.train`;
+        ``seed``, ``label``, ``validation_data``, ``cache`` ... pass through)."""
+        if not isinstance(vae, VAE):
+            raise ValueError(f"vae must be a utils.vae.VAE (build it with recipe.build()), got {type(vae).__name__}")
+        x = _images(x, vae.input_dim)
+        if "validation_data" in kwargs and kwargs["validation_data"] is not None:
+            v = _images(kwargs["validation_data"], vae.input_dim)
+            kwargs["validation_data"] = (v, v)
+        return train(vae, x, x, epochs=mode.pick(self.epochs, self.quick_epochs),
+                     batch_size=mode.pick(self.batch_size, self.quick_batch_size or self.batch_size),
+                     learning_rate=self.learning_rate, schedule=self.schedule, loss=None, **kwargs)
+
+    def __str__(self) -> str:
+        data = ", dynamically binarised input" if self.binarize else ""
+        return (f"{self.sizes()} VAE ({self.activation}, Bernoulli decoder, beta {self.beta:g}{data}), "
+                f"Adam {self.learning_rate:g} {self.schedule}, {self.epochs} epochs of batch {self.batch_size} "
+                f"(quick mode: {self.quick_epochs} of {self.quick_batch_size or self.batch_size})")
+
+
+def _bernoulli_log_likelihood(x: Any, logits: Any) -> Any:
+    """log p(x | logits) of binary (or grey, as a cross-entropy) pixels, summed over the last axis:
+    ``sum(x * logits - softplus(logits))``, the negative of the summed binary cross-entropy."""
+    return ops.sum(x * logits - ops.softplus(logits), axis=-1)
+
+
+def _gaussian_log_density(z: Any, mean: Any, log_var: Any) -> Any:
+    """log N(z; mean, diag(exp(log_var))), summed over the last axis."""
+    return -0.5 * ops.sum(LOG_2PI + log_var + ops.square(z - mean) * ops.exp(-log_var), axis=-1)
+
+
+def elbo_terms(vae: VAE, x: np.ndarray, seed: int = 0, batch_size: int = 1000) -> dict[str, np.ndarray]:
+    """The two terms of the ELBO per image, in nats, from one posterior sample per image.
+
+    Returns ``{"reconstruction": -log p(x|z), "kl": KL(q(z|x) || p(z))}``; ``-ELBO = reconstruction + kl``.
+    The sample is drawn with NumPy from ``seed``, so the numbers do not depend on the backend's generator.
+    """
+    x = _images(x, vae.input_dim)
+    batch_size = _positive_int("batch_size", batch_size)
+    rng = np.random.default_rng(_seed(seed))
+    rec, kl = [], []
+    for i in range(0, len(x), batch_size):
+        xb = x[i:i + batch_size]
+        mean, log_var = (ops.convert_to_numpy(t) for t in vae.encoder(xb, training=False))
+        z = mean + np.exp(0.5 * log_var) * rng.standard_normal(mean.shape, dtype=np.float32)
+        logits = vae.decoder(z, training=False)
+        rec.append(-ops.convert_to_numpy(_bernoulli_log_likelihood(xb, logits)))
+        kl.append(-0.5 * np.sum(1.0 + log_var - mean**2 - np.exp(log_var), axis=-1))
+    return {"reconstruction": np.concatenate(rec).astype(np.float64), "kl": np.concatenate(kl).astype(np.float64)}
+
+
+def importance_sampled_nll(vae: VAE, x: np.ndarray, k: int, seed: int = 0, max_rows: int = 50000) -> np.ndarray:
+    """-log p(x) per image in nats, estimated with ``k`` importance samples (Burda et al. 2016, eq. 8).
+
+    ``log p(x) ~= log (1/k) sum_i p(x|z_i) p(z_i) / q(z_i|x)`` with ``z_i ~ q(z|x)``. For ``k = 1`` its
+    expectation is the ELBO; it rises towards log p(x) as ``k`` grows (so the estimated NLL falls and stays,
+    in expectation, above the true NLL). Cost: ``k`` decoder passes per image, taken ``max_rows`` at a time.
+    Noise from ``seed`` (NumPy), identical on every backend.
+    """
+    x = _images(x, vae.input_dim)
+    k = _positive_int("k", k)
+    max_rows = _positive_int("max_rows", max_rows)
+    rng = np.random.default_rng(_seed(seed))
+    per_batch = max(1, max_rows // k)  # images per decoder call: per_batch * k rows
+    out = []
+    for i in range(0, len(x), per_batch):
+        xb = x[i:i + per_batch]
+        n = len(xb)
+        mean, log_var = (ops.convert_to_numpy(t) for t in vae.encoder(xb, training=False))
+        eps = rng.standard_normal((k, n, vae.latent_dim), dtype=np.float32)
+        z = mean[None] + np.exp(0.5 * log_var)[None] * eps                      # (k, n, latent)
+        logits = ops.reshape(vae.decoder(z.reshape(k * n, vae.latent_dim), training=False), (k, n, -1))
+        log_px_z = _bernoulli_log_likelihood(xb[None], logits)                   # (k, n)
+        log_pz = -0.5 * ops.sum(LOG_2PI + ops.square(z), axis=-1)
+        log_qz = _gaussian_log_density(z, mean[None], log_var[None])
+        log_w = log_px_z + log_pz - log_qz
+        out.append(ops.convert_to_numpy(math.log(k) - ops.logsumexp(log_w, axis=0)))
+    return np.concatenate(out).astype(np.float64)
+
+
+def frechet_distance(features_a: np.ndarray, features_b: np.ndarray) -> float:
+    """Fréchet distance between Gaussians fitted to two sets of feature vectors (rows): 0 for equal means and
+    covariances, larger the more the two distributions differ.
+
+    ``|mean_a - mean_b|^2 + trace(C_a + C_b - 2 (C_a C_b)^(1/2))``: the FID of Heusel et al. (2017) when the
+    features come from an Inception network; here any feature extractor (notebook 06: a digit classifier's
+    hidden layer). Compare distances computed with the same number of samples: the estimate is biased
+    upward for few samples.
+
+    Raises:
+        ValueError: the arrays are not 2-D with the same number of features, or have fewer than 2 rows.
+    """
+    a, b = np.asarray(features_a, dtype=np.float64), np.asarray(features_b, dtype=np.float64)
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or len(a) < 2 or len(b) < 2:
+        raise ValueError(f"expected two sets of feature vectors, shapes (n, d) and (m, d) with n, m >= 2; "
+                         f"got {a.shape} and {b.shape}")
+    cov_a, cov_b = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
+    # trace((C_a C_b)^(1/2)) = trace((R C_b R)^(1/2)) with R = C_a^(1/2): symmetric matrices only (eigh)
+    w, v = np.linalg.eigh(cov_a)
+    root_a = (v * np.sqrt(np.clip(w, 0, None))) @ v.T
+    root_trace = np.sqrt(np.clip(np.linalg.eigvalsh(root_a @ cov_b @ root_a), 0, None)).sum()
+    return float(np.sum((a.mean(0) - b.mean(0)) ** 2) + np.trace(cov_a) + np.trace(cov_b) - 2 * root_trace)
+
+
+def binarize(x: np.ndarray, seed: int) -> np.ndarray:
+    """One fixed Bernoulli draw of every pixel (values 0.0 or 1.0): how a test set is binarised, once."""
+    x = np.asarray(x, dtype=np.float32)
+    if x.size == 0 or not np.isfinite(x).all() or x.min() < 0 or x.max() > 1:
+        raise ValueError("binarize needs a non-empty array of pixel values in [0, 1]; divide uint8 images by 255")
+    rng = np.random.default_rng(_seed(seed))
+    return (rng.random(x.shape, dtype=np.float32) < x).astype(np.float32)
