@@ -41,3 +41,10 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert ".venv/bin/ruff check . && .venv/bin/python -m pytest" in command  # the linter runs first
     assert command.endswith("python -m benchmarks --quick")
     assert command in (ROOT / "README.md").read_text(), "README's test command differs from what .ci/run runs"
+
+
+def test_ci_passes_on_the_test_commands_exit_status():
+    # `set -e` ignores a failure inside an && list unless it is the last command: .ci/run must pass the
+    # status of the README command on, or a failing pytest would end CI with exit 0.
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "status=$?" in ci and 'exit "$status"' in ci
