@@ -223,7 +223,7 @@ EXPERIMENTS: dict[str, Any] = {
     "02": MapSettings(data=Subsets(n_train=(None, 20000), n_test=(None, 2000)), knn_k=(1, 5),
                       tsne_subset=((5000, 2000), (1000, 500)), tsne_perplexity=30.0,
                       knn5_target=0.85, sse30_target=3.3),
-    "03": FeatureSettings(data=Subsets(n_train=(None, 20000), n_test=(None, 2000)), code_sizes=((32, 64), (32,)),
+    "03": FeatureSettings(data=Subsets(n_train=(None, 12000), n_test=(None, 2000)), code_sizes=((32, 64), (32,)),
                           label_counts=((100, 1000, 10000), (100, 1000)), label_seeds=((0, 1, 2), (0, 1)),
                           fine_tuning_epochs={100: (150, 20), 1000: (60, 8), 10000: (20, 5)},
                           fine_tuning_learning_rate=1e-3, fine_tuning_batch_size=32),
