@@ -4,12 +4,33 @@ a class in full mode (add AE_CACHE=on to fill the train-or-load cache on the way
 
 The notebook kernels that nbval starts inherit this environment. tests/fixtures/ holds notebooks for
 tests/test_harness.py, which runs them itself; the normal run does not collect them.
+
+The test command runs the tests twice, with TensorFlow and with JAX. The modules in BACKEND_FREE never touch
+a Keras backend (file checks, NumPy and scikit-learn baselines, report rendering, the website): under JAX
+they are skipped, with that reason, instead of giving the same result a second time.
 """
 
 import os
+
+import pytest
 
 os.environ.setdefault("AE_MODE", "quick")
 os.environ.setdefault("AE_CACHE", "off")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 collect_ignore = ["tests/fixtures"]
+
+BACKEND_FREE = {
+    "test_baselines.py", "test_benchmarks.py", "test_checks.py", "test_config.py", "test_data.py",
+    "test_environment.py", "test_harness.py", "test_metrics.py", "test_noise.py", "test_notebook_files.py",
+    "test_notebook_prose.py", "test_plots.py", "test_site.py",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("KERAS_BACKEND") != "jax":
+        return
+    skip = pytest.mark.skip(reason="no Keras backend in this module: checked once, in the TensorFlow run")
+    for item in items:
+        if item.path.name in BACKEND_FREE:
+            item.add_marker(skip)

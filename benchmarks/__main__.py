@@ -11,7 +11,8 @@ exiting with status 1 when one does not hold.
 
 Options: ``--backends tensorflow jax`` (default: those installed; quick mode: the first of them),
 ``--throughput`` (full mode: also
-measure training throughput, see :mod:`benchmarks.throughput`), ``--out PATH``.
+measure training throughput, see :mod:`benchmarks.throughput`), ``--out PATH``, ``--tasks conv ...`` (full
+mode: run only these tasks and regenerate only their sections of an existing report, which says so).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .report import check_relations, render
+from .report import check_relations, render, render_sections
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKEND_MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
@@ -64,9 +65,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backends", nargs="+", choices=sorted(BACKEND_MODULES), help="default: all installed")
     parser.add_argument("--throughput", action="store_true", help="also measure training throughput (full mode)")
     parser.add_argument("--out", type=Path, help="report path (full mode default: BENCHMARKS.md)")
+    parser.add_argument("--tasks", nargs="+", help="full mode: only these tasks; their sections of the existing "
+                        "report are regenerated in place")
     args = parser.parse_args(argv)
 
     from .tasks import KERAS_TASKS, TASKS  # noqa: F401  (fails early if the project cannot be imported)
+
+    tasks = list(TASKS)
+    if args.tasks:
+        unknown = sorted(set(args.tasks) - set(TASKS))
+        if unknown:
+            parser.error(f"unknown task(s) {unknown}; the tasks are {sorted(TASKS)}")
+        if args.quick or args.throughput:
+            parser.error("--tasks regenerates sections of the full report: use it without --quick and --throughput")
+        tasks = [t for t in TASKS if t in args.tasks]
 
     backends = args.backends or installed_backends()[: 1 if args.quick else None]
     missing = [b for b in backends if importlib.util.find_spec(BACKEND_MODULES[b]) is None]
@@ -80,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     results: dict[str, dict[str, Any]] = {b: {} for b in backends}
     with tempfile.TemporaryDirectory() as tmp:
-        for task in TASKS:
+        for task in tasks:
             for backend in (backends if task in KERAS_TASKS else backends[:1]):
                 results[backend][task] = run_task(task, backend, mode, Path(tmp))
         throughput = None
@@ -94,7 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     for line in problems or ["all relations hold"]:
         print(("FAILED: " if problems else "") + line)
     out = args.out or (None if args.quick else ROOT / "BENCHMARKS.md")
-    if out is not None:
+    if out is not None and args.tasks:
+        if not out.is_file():
+            parser.error(f"--tasks updates sections of an existing report; {out} does not exist (run the full "
+                         "benchmark first)")
+        command = f"python -m benchmarks --tasks {' '.join(tasks)} --backends {' '.join(backends)}"
+        out.write_text(render_sections(out.read_text(), results, command, total))
+        print(f"updated the sections of {', '.join(tasks)} in {out} ({total / 60:.1f} min)")
+    elif out is not None:
         out.write_text(render(results, throughput, mode, total, problems))
         print(f"wrote {out} ({total / 60:.1f} min in all)")
     else:

@@ -9,6 +9,7 @@ import numpy as np
 from utils.recipes import PUBLISHED, RECIPES
 
 from .anomaly import RELATIONS as ANOMALY_RELATIONS, check as check_anomaly, render_section as render_anomaly
+from .conv import RELATIONS as CONV_RELATIONS, check as check_conv, render_section as render_conv
 from .vae import RELATIONS as VAE_RELATIONS, check as check_vae, render_section as render_vae
 
 NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
@@ -67,7 +68,7 @@ def check_relations(results: dict[str, dict[str, Any]]) -> list[str]:
         pca = results[first]["ae2"]["pca"]
         if not t["knn5"] > pca["knn5"]:
             problems.append("t-SNE's 5-NN accuracy is not above PCA-2's")
-    return problems + check_anomaly(results) + check_vae(results)
+    return problems + check_conv(results) + check_anomaly(results) + check_vae(results)
 
 
 def render(results: dict[str, dict[str, Any]], throughput: str | None, mode: str, total_seconds: float,
@@ -155,6 +156,7 @@ def render(results: dict[str, dict[str, Any]], throughput: str | None, mode: str
                    f"{row['ssim']:.3f} |")
     out += ["", "No published anchor uses this exact noise on MNIST; the baselines are measured in the same run.", ""]
 
+    out += render_conv(results)  # notebook 05, when the task ran
     out += render_anomaly(results)  # notebook 07, when the task ran
     out += render_vae(results)  # notebook 06, when the task ran
 
@@ -191,8 +193,46 @@ def render(results: dict[str, dict[str, Any]], throughput: str | None, mode: str
         "All hold: each autoencoder beats its baseline (k-NN accuracy and error against PCA-2, error against "
         "PCA-30, PSNR against every classical filter), the 32-number code is within 2 points of PCA-32 for a "
         "linear classifier and above raw pixels with 100 labels, t-SNE is above PCA-2."]
+    if not problems and any("conv" in r for r in results.values()):
+        out += ["", CONV_RELATIONS]
     if not problems and any("anomaly" in r for r in results.values()):
         out += ["", ANOMALY_RELATIONS]
     if not problems and any("vae" in r for r in results.values()):
         out += ["", VAE_RELATIONS]
     return "\n".join(out) + "\n"
+
+
+#: The report sections that a task renders on its own (``python -m benchmarks --tasks ...``), by heading, and
+#: the heading each goes before when the report does not have it yet.
+SECTIONS = {"conv": ("## Convolutional autoencoders (notebook 05)", "## Anomaly detection (notebook 07)")}
+
+
+def render_sections(report: str, results: dict[str, dict[str, Any]], command: str, total_seconds: float) -> str:
+    """``report`` with the sections of the tasks in ``results`` regenerated (or inserted), each marked with
+    the command and time that produced it; the rest of the report is kept as it was.
+
+    Raises:
+        ValueError: a task has no section of its own, or the report lacks the heading to insert it before.
+    """
+    tasks = {t for res in results.values() for t in res}
+    renderers = {"conv": render_conv}
+    for task in sorted(tasks):
+        if task not in SECTIONS:
+            raise ValueError(f"task {task!r} has no report section of its own; run the whole benchmark")
+        heading, before = SECTIONS[task]
+        lines = renderers[task](results)
+        lines.insert(2, f"*This section: `{command}`, {total_seconds / 60:.1f} min, regenerated after the rest "
+                        "of the report.*")
+        lines.insert(3, "")
+        section = "\n".join(lines) + "\n"  # the sections end with an empty line: keep it before the next one
+        if heading in report:
+            start = report.index(heading)
+            nxt = report.find("\n## ", start + len(heading))
+            end = len(report) if nxt < 0 else nxt + 1
+            report = report[:start] + section + report[end:]
+        elif before in report:
+            at = report.index(before)
+            report = report[:at] + section + report[at:]
+        else:
+            raise ValueError(f"the report has neither {heading!r} nor {before!r}")
+    return report

@@ -33,6 +33,7 @@ from utils.repro import set_seed
 from utils.training import TrainResult, train
 
 from .anomaly import task_anomaly  # notebook 07 (benchmarks/anomaly.py)
+from .conv import task_conv  # notebook 05 (benchmarks/conv.py)
 from .vae import task_vae  # notebook 06 (benchmarks/vae.py)
 
 SEED = 0
@@ -151,9 +152,9 @@ def task_dae(mode: Mode) -> dict[str, Any]:
 
 
 TASKS = {"ae2": task_ae2, "tsne": task_tsne, "ae30": task_ae30, "features": task_features, "dae": task_dae,
-         "anomaly": task_anomaly, "vae": task_vae}
+         "conv": task_conv, "anomaly": task_anomaly, "vae": task_vae}
 #: Tasks that train a Keras model (run once per backend); the others run once.
-KERAS_TASKS = ("ae2", "ae30", "features", "dae", "anomaly", "vae")
+KERAS_TASKS = ("ae2", "ae30", "features", "dae", "conv", "anomaly", "vae")
 
 
 def machine() -> dict[str, Any]:

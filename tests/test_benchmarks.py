@@ -5,7 +5,7 @@ import copy
 import pytest
 
 from benchmarks.__main__ import installed_backends, main
-from benchmarks.report import check_relations, render
+from benchmarks.report import check_relations, render, render_sections
 from benchmarks.throughput import render as render_throughput
 
 MACHINE = {"cpu": "test CPU", "cpus": 2, "python": "3.11", "keras": "3", "backend": "tensorflow",
@@ -31,6 +31,17 @@ def backend_results(speed=1.0):
                          "median filter": {"setting": "3", "psnr": 14.2, "ssim": 0.5},
                          "denoising autoencoder": {"setting": "", "psnr": 19.4, "ssim": 0.83}}},
     }
+    rows = {"noisy input": (9.4, 0.37), "median filter": (14.2, 0.5), "Gaussian blur": (14.0, 0.48),
+            "PCA projection": (15.2, 0.5), "dense denoiser": (19.4, 0.83), "conv denoiser": (21.2, 0.88)}
+    res["conv"] = {
+        "sse": {"cae32": 6.0, "dense32": 8.0, "pca32": 13.9, "cae2": 36.0, "dense2": 35.0, "pca2": 43.0},
+        "shifted": {"cae32": [6.0, 7.0, 9.0, 12.0, 15.0], "dense32": [8.0, 9.5, 13.5, 20.0, 27.5]},
+        "shifts": [0, 1, 2, 3, 4], "knn": {"cae2": [0.7, 0.75], "dense2": [0.72, 0.76], "pca2": [0.39, 0.42]},
+        "knn_k": [1, 5], "noise": {"gaussian": 0.5, "masking": 0.5},
+        "denoising": {k: {n: {"psnr": p, "ssim": q} for n, (p, q) in rows.items()} for k in ("gaussian", "masking")},
+        "probe": {"raw": 0.92, "dense32": 0.90, "cae32": 0.91}, "n_probe": 20000,
+        "costs": [{**cost("cae32"), "weights": 241441}], "mode": "full", "target_psnr_db": 21.0,
+    }
     for task in ("ae2", "ae30", "features", "dae"):
         res[task]["cost"]["seconds_per_epoch"] *= speed
     return res
@@ -47,11 +58,13 @@ def test_relations_hold_and_report_has_every_table():
     assert check_relations(r) == []
     text = render(r, None, "full", 600.0, [])
     for heading in ("## 2-D codes", "## 30-D codes", "## Features", "## Denoising", "## Training cost",
-                    "## Relations checked"):
+                    "## Convolutional autoencoders", "## Relations checked"):
         assert heading in text
     assert "76.5 / 79.3 %" in text and "3.00" in text and "13.87" in text  # published anchors
     assert "| 0.60 |" in text  # JAX / TF time per epoch
     assert "Quick mode" not in text
+    assert "| 6.00 | 7.00 | 9.00 | 12.00 | 15.00 | 2.50x |" in text  # conv: error of moved digits and its growth
+    assert "21.20 / 0.880" in text and "met (21.20 dB" in text
 
 
 @pytest.mark.parametrize("breaks, message", [
@@ -60,6 +73,11 @@ def test_relations_hold_and_report_has_every_table():
     (lambda r: r["tensorflow"]["features"]["all_labels"].update(ae=0.85), "within 2 points"),
     (lambda r: r["tensorflow"]["dae"]["rows"]["denoising autoencoder"].update(psnr=14.0), "median filter"),
     (lambda r: r["tensorflow"]["tsne"]["tsne"].update(knn5=0.3), "t-SNE"),
+    (lambda r: r["jax"]["conv"]["sse"].update(cae32=14.0), "JAX: conv autoencoder (code 32)"),
+    (lambda r: r["tensorflow"]["conv"]["shifted"].update(cae32=[1.0, 2.0, 5.0, 10.0, 27.0]), "adds 26.00 to the conv"),
+    (lambda r: r["tensorflow"]["conv"]["shifted"].update(cae32=[6.0, 7.0, 19.0, 12.0, 15.0]), "not below the dense"),
+    (lambda r: r["tensorflow"]["conv"]["denoising"]["masking"]["conv denoiser"].update(psnr=15.0),
+     "masking noise: conv denoiser 15.00 dB is not above the PCA projection"),
 ])
 def test_a_broken_relation_is_reported(breaks, message):
     r = copy.deepcopy(results())
@@ -83,3 +101,23 @@ def test_cli_rejects_a_backend_that_is_not_installed(capsys):
     with pytest.raises(SystemExit):
         main(["--quick", "--backends", "torch"])
     assert "not installed" in capsys.readouterr().err
+
+
+def test_one_tasks_section_is_regenerated_in_place():
+    r = results()
+    full = render(r, None, "full", 600.0, [])
+    changed = copy.deepcopy(r)
+    changed["tensorflow"]["conv"]["sse"]["cae32"] = 4.25
+    only_conv = {b: {"conv": res["conv"]} for b, res in changed.items()}
+    updated = render_sections(full, only_conv, "python -m benchmarks --tasks conv", 120.0)
+    assert "| convolutional, TensorFlow | 4.25 |" in updated and "--tasks conv`, 2.0 min" in updated
+    before, after = full.split("## Convolutional autoencoders")[0], updated.split("## Convolutional autoencoders")[0]
+    assert before == after and updated.count("## Convolutional autoencoders") == 1
+    assert full.split("## Relations checked")[1] == updated.split("## Relations checked")[1]
+    assert "|\n\n## " in updated.split("## Convolutional autoencoders")[1]  # an empty line before the next heading
+    no_section = full.replace("## Convolutional autoencoders (notebook 05)", "## Something else")
+    inserted = render_sections(no_section.split("## Something else")[0] + "## Anomaly detection (notebook 07)\n",
+                               only_conv, "cmd", 60.0)
+    assert inserted.index("## Convolutional") < inserted.index("## Anomaly detection")
+    with pytest.raises(ValueError, match="no report section"):
+        render_sections(full, {"tensorflow": {"ae2": r["tensorflow"]["ae2"]}}, "cmd", 1.0)

@@ -48,3 +48,14 @@ def test_ci_passes_on_the_test_commands_exit_status():
     # status of the README command on, or a failing pytest would end CI with exit 0.
     ci = (ROOT / ".ci" / "run").read_text()
     assert "status=$?" in ci and 'exit "$status"' in ci
+
+
+def test_modules_skipped_under_jax_exist_and_train_nothing():
+    import conftest
+
+    for name in conftest.BACKEND_FREE:
+        path = ROOT / "tests" / name
+        assert path.is_file(), f"conftest.BACKEND_FREE names {name}, which does not exist"
+        if name != "test_environment.py":  # this test's own text names what it looks for
+            text = path.read_text(encoding="utf-8")
+            assert ".fit(" not in text and "train(" not in text, f"{name} trains a model: it depends on the backend"

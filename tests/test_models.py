@@ -4,7 +4,13 @@ import keras
 import numpy as np
 import pytest
 
-from utils.models import build_code_classifier, build_dense_autoencoder, layer_sizes
+from utils.models import (
+    build_code_classifier,
+    build_conv_autoencoder,
+    build_dense_autoencoder,
+    feature_map_shapes,
+    layer_sizes,
+)
 from utils.repro import set_seed
 
 X = np.random.default_rng(2).random((128, 16), dtype=np.float32)
@@ -70,3 +76,52 @@ def test_code_classifier_wraps_the_encoder():
     assert enc in clf.layers  # fine-tuning the classifier trains the encoder's weights
     with pytest.raises(ValueError, match="n_classes"):
         build_code_classifier(enc, n_classes=0)
+
+
+# --- the convolutional autoencoder (notebook 05) ---------------------------------------------------------
+
+def test_conv_decoder_mirrors_encoder():
+    parts = build_conv_autoencoder((28, 28, 1), (32, 64), 32)
+    assert feature_map_shapes(parts.encoder) == [(28, 28, 1), (14, 14, 32), (7, 7, 64), (3136,), (32,)]
+    assert feature_map_shapes(parts.decoder) == [(32,), (3136,), (7, 7, 64), (14, 14, 32), (28, 28, 1)]
+    enc = [layer for layer in parts.encoder.layers if isinstance(layer, keras.layers.Conv2D)]
+    dec = [layer for layer in parts.decoder.layers if isinstance(layer, keras.layers.Conv2DTranspose)]
+    assert [layer.filters for layer in enc] == [32, 64] and [layer.filters for layer in dec] == [32, 1]
+    assert all(layer.strides == (2, 2) for layer in enc + dec)
+
+
+def test_conv_parts_share_weights_and_compose():
+    parts = build_conv_autoencoder((8, 8, 1), (4, 6), 3, name="tinyconv")
+    x = np.random.default_rng(0).random((5, 8, 8, 1), dtype=np.float32)
+    direct = parts.autoencoder.predict(x, verbose=0)
+    composed = parts.decoder.predict(parts.encoder.predict(x, verbose=0), verbose=0)
+    np.testing.assert_allclose(direct, composed, rtol=1e-5, atol=1e-6)
+    assert direct.shape == x.shape and direct.min() >= 0 and direct.max() <= 1
+    assert parts.autoencoder.count_params() == parts.encoder.count_params() + parts.decoder.count_params()
+
+
+def test_fully_convolutional_denoiser_with_middle_layers():
+    parts = build_conv_autoencoder((28, 28, 1), (32, 64), None, middle=1, allow_overcomplete=True)
+    shapes = feature_map_shapes(parts.autoencoder)
+    assert shapes[0] == (28, 28, 1) and shapes[-1] == (28, 28, 1)
+    assert feature_map_shapes(parts.encoder)[-1] == (7, 7, 64)  # the code: 3,136 numbers
+    assert not any(isinstance(layer, keras.layers.Dense) for layer in parts.encoder.layers)
+    mids = [layer.name for m in (parts.encoder, parts.decoder) for layer in m.layers if "_mid_" in layer.name]
+    assert len(mids) == 2  # one in the encoder, its mirror in the decoder
+    with pytest.raises(ValueError, match="allow_overcomplete"):
+        build_conv_autoencoder((28, 28, 1), (32, 64), None)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"input_shape": (28, 28)}, "height, width, channels"),
+    ({"input_shape": (30, 28, 1)}, "divisible by 4"),
+    ({"filters": ()}, "non-empty"),
+    ({"filters": (32, 0)}, r"filters\[1\]"),
+    ({"code_dim": 0}, "code_dim"),
+    ({"code_dim": 784}, "copy its input"),
+    ({"middle": -1}, "middle"),
+    ({"kernel_size": True}, "kernel_size"),
+])
+def test_conv_invalid_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        build_conv_autoencoder(**{"input_shape": (28, 28, 1), "filters": (8, 16), "code_dim": 8, **kwargs})

@@ -24,6 +24,7 @@ CITED: dict[str, str] = {
     "1.28": "Vincent et al. (2010), JMLR 11, table 3: stacked denoising autoencoder, MNIST test error %",
     "1.40": "Vincent et al. (2010), JMLR 11, table 3: stacked autoencoder, MNIST test error %",
     "7.49": "deeplearning.net Theano tutorial, logistic regression on MNIST, test error %",
+    "1603.07285": "arXiv identifier of Dumoulin & Visin (2016), A guide to convolution arithmetic (a reference)",
 }
 
 

@@ -11,7 +11,8 @@ import pytest
 
 from utils.config import Mode
 from utils.models import layer_sizes
-from utils.recipes import EXPERIMENTS, PUBLISHED, RECIPES, Recipe, recipe
+from utils.models import feature_map_shapes
+from utils.recipes import CONV_RECIPES, EXPERIMENTS, PUBLISHED, RECIPES, ConvRecipe, Recipe, recipe
 from utils.repro import set_seed
 
 X = np.random.default_rng(2).random((128, 16), dtype=np.float32)
@@ -74,12 +75,36 @@ def test_input_noise_acts_in_training_only(monkeypatch):
     assert "input noise 0.3" in str(noisy)
 
 
+def test_conv_recipes_build_the_lectures_models_and_train_like_their_dense_twins():
+    assert CONV_RECIPES["cae32"].sizes() == "28x28x1-14x14x32-7x7x64-32"
+    assert feature_map_shapes(CONV_RECIPES["cae2"].build("c").encoder)[-1] == (2,)
+    cdae = CONV_RECIPES["cdae"]
+    assert cdae.code_dim is None and cdae.allow_overcomplete  # the denoiser's code: 7x7x64 > 784
+    assert feature_map_shapes(cdae.build("d").encoder)[-1] == (7, 7, 64)
+    assert CONV_RECIPES["cdae_masking"].epochs < cdae.epochs
+    training = ("epochs", "quick_epochs", "batch_size", "learning_rate", "schedule", "loss")
+    for conv, dense in (("cae32", "dense32"), ("cae2", "dense2")):  # same training, only the architecture differs
+        assert [getattr(CONV_RECIPES[conv], f) for f in training] == [getattr(CONV_RECIPES[dense], f) for f in training]
+    assert CONV_RECIPES["dense32"].hidden == RECIPES["ae32"].hidden
+    assert CONV_RECIPES["dense2"].hidden == RECIPES["ae2"].hidden
 
 
+def test_conv_recipe_rejects_bad_values_and_trains(monkeypatch):
+    tiny = ConvRecipe(filters=(4,), code_dim=3, epochs=2, quick_epochs=1, batch_size=16, learning_rate=1e-2)
+    for field, value, match in (("filters", (), "filters"), ("filters", [4], "filters"), ("code_dim", 0, "code_dim"),
+                                ("epochs", 0, "epochs"), ("learning_rate", 0, "learning_rate")):
+        with pytest.raises(ValueError, match=match):
+            replace(tiny, **{field: value})
+    monkeypatch.setenv("AE_CACHE", "off")
+    x = np.random.default_rng(0).random((32, 28, 28, 1), dtype=np.float32)
+    set_seed(0)
+    model = tiny.build("tiny")
+    assert len(tiny.train(model, x, x, Mode("quick"), seed=0).history["loss"]) == 1
+    assert "linear output" in str(replace(tiny, output_activation=None))
 
 
 # --- one source of truth: the notebooks and the benchmark take their shared settings from utils/recipes.py ---
-NOTEBOOK_OF_TASK = {"ae2": "02", "tsne": "02", "ae30": "02", "features": "03", "dae": "04"}
+NOTEBOOK_OF_TASK = {"ae2": "02", "tsne": "02", "ae30": "02", "features": "03", "dae": "04", "conv": "05"}
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -101,7 +126,7 @@ def test_benchmark_task_reads_its_notebooks_settings(task):
     assert not re.search(r"corrupt\([^)]*seed=\d", source), f"benchmark task {task} hard-codes a noise seed"
 
 
-@pytest.mark.parametrize("number", ["01", "02", "03", "04"])
+@pytest.mark.parametrize("number", ["01", "02", "03", "04", "05"])
 def test_notebook_reads_its_settings_from_the_recipes(number):
     code = _notebook_code(number)
     assert f'EXPERIMENTS["{number}"]' in code and "S.data.load(mode)" in code, (

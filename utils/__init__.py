@@ -6,7 +6,7 @@ One module per concern:
 - :mod:`utils.config`    quick/full mode switch and the environment variables the collection reads
 - :mod:`utils.checks`    argument checks shared by the modules
 - :mod:`utils.data`      MNIST loading and validation
-- :mod:`utils.models`    the mirrored dense autoencoder builder
+- :mod:`utils.models`    the mirrored dense and convolutional autoencoder builders
 - :mod:`utils.recipes`   models, training settings and experiment settings shared with the benchmark
 - :mod:`utils.training`  compact training with a train-or-load cache
 - :mod:`utils.cache`     the train-or-load cache (key, load, best-effort save)

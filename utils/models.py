@@ -1,4 +1,5 @@
-"""The mirrored dense autoencoder: encoder -> code -> decoder, the decoder mirroring the encoder."""
+"""Mirrored autoencoders: encoder -> code -> decoder, the decoder mirroring the encoder; dense (01-04) and
+convolutional (05)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from typing import NamedTuple
 import keras
 from keras import layers
 
-from .checks import positive_int
+from .checks import non_negative_int, positive_int
 
 
 class Autoencoder(NamedTuple):
-    """The three models of a dense autoencoder; they share layers (and so weights).
+    """The three models of an autoencoder; they share layers (and so weights).
 
     ``encoder``: input -> code, ``decoder``: code -> reconstruction, ``autoencoder``: input ->
     reconstruction. Train ``autoencoder``; use ``encoder`` for codes and ``decoder`` to draw from codes.
@@ -113,3 +114,119 @@ def build_code_classifier(encoder: keras.Model, n_classes: int = 10, name: str =
     inputs = keras.Input(shape=encoder.inputs[0].shape[1:], name=f"{name}_input")
     code = layers.LayerNormalization(name=f"{name}_norm")(encoder(inputs))
     return keras.Model(inputs, layers.Dense(n_classes, activation="softmax", name=f"{name}_softmax")(code), name=name)
+
+
+def build_conv_autoencoder(
+    input_shape: Sequence[int] = (28, 28, 1),
+    filters: Sequence[int] = (32, 64),
+    code_dim: int | None = 32,
+    *,
+    middle: int = 0,
+    kernel_size: int = 3,
+    activation: str = "relu",
+    code_activation: str | None = None,
+    output_activation: str | None = "sigmoid",
+    allow_overcomplete: bool = False,
+    name: str = "cae",
+) -> Autoencoder:
+    """Build a convolutional autoencoder whose decoder mirrors its encoder.
+
+    Encoder: one ``Conv2D`` with stride 2 per entry of ``filters`` (each halves height and width), then
+    ``middle`` convolutions with stride 1 at the smallest size, then (if ``code_dim`` is set) ``Flatten`` and
+    a ``Dense`` code. Decoder, in mirror order: ``Dense`` back to the smallest feature map and ``Reshape``,
+    ``middle`` convolutions, one ``Conv2DTranspose`` with stride 2 per entry of ``filters`` reversed (the last
+    one with the input's channels and ``output_activation``).
+
+    ``build_conv_autoencoder((28, 28, 1), (32, 64), 32)`` gives 28x28x1 -> 14x14x32 -> 7x7x64 -> 32 ->
+    7x7x64 -> 14x14x32 -> 28x28x1. With ``code_dim=None`` there is no dense layer: the code is the last
+    feature map (7x7x64 = 3,136 numbers for MNIST, more than the 784 pixels), which only makes sense for a
+    denoiser and needs ``allow_overcomplete=True``.
+
+    Args:
+        input_shape: (height, width, channels); height and width divisible by ``2 ** len(filters)``.
+        filters: filters of the strided convolutions, outermost first.
+        code_dim: size of the dense code, or ``None`` for a fully convolutional autoencoder.
+        middle: convolutions with stride 1 at the smallest size, in the encoder and again in the decoder.
+        kernel_size: height and width of every kernel.
+        activation: activation of the hidden layers.
+        code_activation: activation of the dense code; ``None`` (linear) keeps it unbounded.
+        output_activation: activation of the reconstruction; ``"sigmoid"`` for pixels in [0, 1].
+        allow_overcomplete: permit a code at least as large as the input (a denoiser's).
+        name: prefix of the models' and layers' names.
+
+    Raises:
+        ValueError: a size is not a positive int, the image does not halve evenly ``len(filters)`` times,
+            or the code is not smaller than the input and ``allow_overcomplete`` is False.
+    """
+    if isinstance(input_shape, (str, bytes)) or not isinstance(input_shape, Sequence) or len(input_shape) != 3:
+        raise ValueError(f"input_shape must be (height, width, channels) such as (28, 28, 1), got {input_shape!r}")
+    height, width, channels = (positive_int(f"input_shape[{i}]", v) for i, v in enumerate(input_shape))
+    if isinstance(filters, (str, bytes)) or not isinstance(filters, Sequence) or not filters:
+        raise ValueError(f"filters must be a non-empty sequence of positive ints such as (32, 64), got {filters!r}")
+    filters = [positive_int(f"filters[{i}]", f) for i, f in enumerate(filters)]
+    middle = non_negative_int("middle", middle)
+    kernel_size = positive_int("kernel_size", kernel_size)
+    factor = 2 ** len(filters)
+    if height % factor or width % factor:
+        raise ValueError(
+            f"{len(filters)} strided layers halve the image {len(filters)} times, so height and width must be "
+            f"divisible by {factor}; got {height}x{width}. Use fewer filters or pad the images."
+        )
+    small = (height // factor, width // factor, filters[-1])
+    code_size = small[0] * small[1] * small[2] if code_dim is None else positive_int("code_dim", code_dim)
+    if code_size >= height * width * channels and not allow_overcomplete:
+        raise ValueError(
+            f"the code has {code_size} numbers, not fewer than the input's {height * width * channels}: it can "
+            "copy its input. Choose a smaller code_dim, or pass allow_overcomplete=True (a denoiser's)."
+        )
+
+    def conv(f: int, tag: str, stride: int = 1, act: str | None = activation) -> layers.Layer:
+        return layers.Conv2D(f, kernel_size, strides=stride, padding="same", activation=act, name=f"{name}_{tag}")
+
+    inputs = keras.Input(shape=(height, width, channels), name=f"{name}_input")
+    x = inputs
+    for i, f in enumerate(filters):
+        x = conv(f, f"enc_{i + 1}", stride=2)(x)
+    for i in range(middle):
+        x = conv(filters[-1], f"enc_mid_{i + 1}")(x)
+    if code_dim is not None:
+        x = layers.Flatten(name=f"{name}_flatten")(x)
+        x = layers.Dense(code_size, activation=code_activation, name=f"{name}_code")(x)
+    encoder = keras.Model(inputs, x, name=f"{name}_encoder")
+
+    code_in = keras.Input(shape=(code_size,) if code_dim is not None else small, name=f"{name}_code_input")
+    y = code_in
+    if code_dim is not None:
+        y = layers.Dense(small[0] * small[1] * small[2], activation=activation, name=f"{name}_dec_dense")(y)
+        y = layers.Reshape(small, name=f"{name}_reshape")(y)
+    for i in range(middle):
+        y = conv(filters[-1], f"dec_mid_{middle - i}")(y)
+    outs = [*reversed(filters[:-1]), channels]
+    for i, f in enumerate(outs):
+        last = i == len(outs) - 1
+        y = layers.Conv2DTranspose(f, kernel_size, strides=2, padding="same",
+                                   activation=output_activation if last else activation,
+                                   name=f"{name}_output" if last else f"{name}_dec_{len(filters) - i}")(y)
+    decoder = keras.Model(code_in, y, name=f"{name}_decoder")
+
+    autoencoder = keras.Model(inputs, decoder(encoder(inputs)), name=name)
+    return Autoencoder(encoder, decoder, autoencoder)
+
+
+def feature_map_shapes(model: keras.Model) -> list[tuple[int, ...]]:
+    """Output shapes (without the batch) of a model's input and of every layer, nested models included.
+
+    For a convolutional autoencoder this is the path of the image through it, e.g. ``(28, 28, 1)``,
+    ``(14, 14, 32)``, ``(7, 7, 64)``, ..., back to ``(28, 28, 1)``.
+    """
+    shapes = [tuple(int(d) for d in model.inputs[0].shape[1:])]
+
+    def walk(m: keras.Model) -> None:
+        for layer in m.layers:
+            if isinstance(layer, keras.Model):
+                walk(layer)
+            elif not isinstance(layer, layers.InputLayer):
+                shapes.append(tuple(int(d) for d in layer.output.shape[1:]))
+
+    walk(model)
+    return shapes

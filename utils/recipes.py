@@ -12,8 +12,11 @@ recipe     model                                                       notebooks
 ``ae32``   784-256-128-32, the intro model and the feature extractor   01, 03
 ``ae2``    784-512-256-128-2, the 2-D map                              02
 ``ae30``   784-1000-500-250-30, Hinton & Salakhutdinov (2006)           02
-``dae``    784-1024-784 (overcomplete), denoising Gaussian sigma 0.5    04
+``dae``    784-1024-784 (overcomplete), denoising Gaussian sigma 0.5    04, 05
 =========  ==========================================================  ============
+
+Notebook 05's convolutional models are :class:`ConvRecipe` s in ``CONV_RECIPES`` (``cae32``, ``cae2``,
+``cdae``).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import numpy as np
 from .checks import check_number, positive_int
 from .config import Mode
 from .data import Mnist, load_mnist
-from .models import Autoencoder, build_code_classifier, build_dense_autoencoder
+from .models import Autoencoder, build_code_classifier, build_conv_autoencoder, build_dense_autoencoder
 from .repro import set_seed
 from .training import TrainResult, train
 
@@ -56,6 +59,7 @@ class Recipe:
     input_noise: float = 0.0
     weight_decay: float = 0.0
     quick_batch_size: int | None = None
+    output_activation: str | None = "sigmoid"
 
     def __post_init__(self) -> None:
         if not isinstance(self.hidden, tuple):
@@ -78,7 +82,7 @@ class Recipe:
         """Build the (untrained) autoencoder; call :func:`utils.repro.set_seed` first to fix its weights."""
         return build_dense_autoencoder(
             input_dim, self.hidden, self.code_dim, code_activation=self.code_activation,
-            allow_overcomplete=self.allow_overcomplete, name=name,
+            output_activation=self.output_activation, allow_overcomplete=self.allow_overcomplete, name=name,
         )
 
     def train(self, ae: Autoencoder, inputs: np.ndarray, targets: np.ndarray, mode: Mode,
@@ -89,23 +93,97 @@ class Recipe:
         With ``input_noise`` > 0, the model trained is ``ae.autoencoder`` behind a Gaussian-noise layer,
         which is active only while training: ``ae.autoencoder`` itself never adds noise.
         """
-        model = ae.autoencoder
-        if self.input_noise:
-            x = keras.Input(shape=model.inputs[0].shape[1:])
-            model = keras.Model(x, model(keras.layers.GaussianNoise(self.input_noise, seed=kwargs.get("seed", 0))(x)))
-        return train(
-            model, inputs, targets, epochs=mode.pick(self.epochs, self.quick_epochs),
-            batch_size=mode.pick(self.batch_size, self.quick_batch_size or self.batch_size),
-            learning_rate=self.learning_rate, schedule=self.schedule, weight_decay=self.weight_decay,
-            loss=self.loss, **kwargs,
-        )
+        return _train_recipe(self, ae, inputs, targets, mode, **kwargs)
 
     def __str__(self) -> str:
         noise = f", Gaussian input noise {self.input_noise}" if self.input_noise else ""
         opt = f"AdamW {self.learning_rate:g} (weight decay {self.weight_decay:g})" if self.weight_decay \
             else f"Adam {self.learning_rate:g}"
-        return (f"{self.sizes()} ({'overcomplete, ' if self.allow_overcomplete else ''}{self.loss} loss{noise}), "
+        out = "" if self.output_activation == "sigmoid" else f"{self.output_activation or 'linear'} output, "
+        over = "overcomplete, " if self.allow_overcomplete else ""
+        return (f"{self.sizes()} ({over}{out}{self.loss} loss{noise}), "
                 f"{opt} {self.schedule}, {self.epochs} epochs of batch {self.batch_size} "
+                f"(quick mode: {self.quick_epochs} of {self.quick_batch_size or self.batch_size})")
+
+
+def _train_recipe(r: Recipe | ConvRecipe, ae: Autoencoder, inputs: np.ndarray, targets: np.ndarray, mode: Mode,
+                  **kwargs: Any) -> TrainResult:
+    model = ae.autoencoder
+    if r.input_noise:
+        x = keras.Input(shape=model.inputs[0].shape[1:])
+        model = keras.Model(x, model(keras.layers.GaussianNoise(r.input_noise, seed=kwargs.get("seed", 0))(x)))
+    return train(
+        model, inputs, targets, epochs=mode.pick(r.epochs, r.quick_epochs),
+        batch_size=mode.pick(r.batch_size, r.quick_batch_size or r.batch_size),
+        learning_rate=r.learning_rate, schedule=r.schedule, weight_decay=r.weight_decay,
+        loss=r.loss, **kwargs,
+    )
+
+
+@dataclass(frozen=True)
+class ConvRecipe:
+    """A convolutional autoencoder (see :func:`utils.models.build_conv_autoencoder`) and its training settings.
+
+    The fields mean what they mean in :class:`Recipe`; ``filters`` and ``middle`` replace ``hidden``, and
+    ``code_dim=None`` makes the model fully convolutional (its code is the last feature map). Inputs are
+    images of shape (28, 28, 1).
+    """
+
+    filters: tuple[int, ...]
+    code_dim: int | None
+    epochs: int
+    quick_epochs: int
+    batch_size: int
+    learning_rate: float
+    middle: int = 0
+    schedule: str = "constant"
+    loss: str = "mse"
+    output_activation: str | None = None
+    allow_overcomplete: bool = False
+    quick_batch_size: int | None = None
+    input_noise: float = 0.0
+    weight_decay: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.filters, tuple) or not self.filters:
+            raise ValueError(f"filters must be a non-empty tuple such as (32, 64), got {self.filters!r}")
+        for i, f in enumerate(self.filters):
+            positive_int(f"filters[{i}]", f)
+        for field in ("epochs", "quick_epochs", "batch_size"):
+            positive_int(field, getattr(self, field))
+        if self.code_dim is not None:
+            positive_int("code_dim", self.code_dim)
+        if self.quick_batch_size is not None:
+            positive_int("quick_batch_size", self.quick_batch_size)
+        check_number("learning_rate", self.learning_rate, 0, 10)
+        check_number("input_noise", self.input_noise, 0, 1, include_low=True)
+        check_number("weight_decay", self.weight_decay, 0, 1, include_low=True)
+
+    def sizes(self) -> str:
+        """The encoder's path as text, e.g. ``"28x28x1-14x14x32-7x7x64-32"``."""
+        shapes, side = ["28x28x1"], 28
+        for f in self.filters:
+            side //= 2
+            shapes.append(f"{side}x{side}x{f}")
+        shapes += [shapes[-1]] * self.middle
+        return "-".join(shapes + ([str(self.code_dim)] if self.code_dim is not None else []))
+
+    def build(self, name: str = "cae") -> Autoencoder:
+        """Build the (untrained) autoencoder for 28x28x1 images; seed first to fix its weights."""
+        return build_conv_autoencoder((28, 28, 1), self.filters, self.code_dim, middle=self.middle,
+                                      output_activation=self.output_activation,
+                                      allow_overcomplete=self.allow_overcomplete, name=name)
+
+    def train(self, ae: Autoencoder, inputs: np.ndarray, targets: np.ndarray, mode: Mode,
+              **kwargs: Any) -> TrainResult:
+        """Train ``ae`` with this recipe's settings for ``mode`` (see :meth:`Recipe.train`)."""
+        return _train_recipe(self, ae, inputs, targets, mode, **kwargs)
+
+    def __str__(self) -> str:
+        out = "sigmoid" if self.output_activation == "sigmoid" else (self.output_activation or "linear")
+        over = "overcomplete, " if self.allow_overcomplete else ""
+        return (f"{self.sizes()} ({over}{out} output, {self.loss} loss), "
+                f"Adam {self.learning_rate:g} {self.schedule}, {self.epochs} epochs of batch {self.batch_size} "
                 f"(quick mode: {self.quick_epochs} of {self.quick_batch_size or self.batch_size})")
 
 
@@ -384,3 +462,50 @@ PUBLISHED["knn_2d_vae"] = Anchor((72.4, 76.5), "Sainburg, McInnes & Gentner (202
 PUBLISHED["nll_vae"] = Anchor(86.76, "Burda, Grosse & Salakhutdinov (2016), Importance Weighted Autoencoders, ICLR, "
                                      "table 1: VAE with one stochastic layer (784-200-200-50, tanh), dynamically "
                                      "binarised MNIST, test NLL in nats (k = 5000), trained 3,280 epochs")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Notebook 05, convolutional autoencoders (also benchmarks/conv.py): the convolutional models, the dense
+# models they are compared with (trained the same way: same loss, optimiser, schedule, epochs, batch size),
+# and the experiment settings. The dense denoiser is notebook 04's recipe ``dae``, unchanged.
+# ---------------------------------------------------------------------------------------------------------
+_CONV_TRAINING = {"epochs": 6, "quick_epochs": 4, "batch_size": 128, "quick_batch_size": 64, "learning_rate": 2e-3,
+                  "schedule": "cosine", "loss": "mse", "output_activation": None}
+
+CONV_RECIPES: dict[str, ConvRecipe | Recipe] = {
+    "cae32": ConvRecipe(filters=(32, 64), code_dim=32, **_CONV_TRAINING),
+    "cae2": ConvRecipe(filters=(32, 64), code_dim=2, **{**_CONV_TRAINING, "quick_epochs": 3}),
+    "dense32": replace(RECIPES["ae32"], **_CONV_TRAINING),
+    "dense2": replace(RECIPES["ae2"], **{**_CONV_TRAINING, "quick_epochs": 3}),
+    "cdae": ConvRecipe(filters=(32, 64), code_dim=None, middle=2, allow_overcomplete=True, epochs=12,
+                       quick_epochs=2, batch_size=128, quick_batch_size=64, learning_rate=2e-3, schedule="cosine"),
+}
+"""Notebook 05's models by name: convolutional (``cae32``, ``cae2``, the denoiser ``cdae``) and the dense
+autoencoders of notebooks 01 and 02 trained like them (``dense32``, ``dense2``). All have a linear output
+trained with the mean squared error (outputs are clipped to [0, 1] when used): a sigmoid output with MSE
+leaves the convolutional denoiser stuck at a blank image, and learns slower than a linear one (notebook 05,
+section 9)."""
+CONV_RECIPES["cdae_masking"] = replace(CONV_RECIPES["cdae"], epochs=6)  # time budget: half the epochs
+
+
+@dataclass(frozen=True)
+class ConvSettings:
+    """Notebook 05: data, the shifts of the translation test, k of the k-NN scores, the denoisers' noise (seeds
+    and classical filters' grids are notebook 04's), the linear probe's training images, the MSE demo."""
+
+    data: Subsets
+    n_tuning: Pair  # the last training images, held out to tune the classical filters
+    shifts: tuple[int, ...]
+    knn_k: tuple[int, ...]
+    noise: dict[str, float]
+    n_probe: Pair  # training images the linear classifiers of the features section are fitted on
+    n_loss_demo: Pair  # images and epochs of the output-layer-and-loss demonstration
+    loss_demo_epochs: int
+    target_psnr_db: float  # full mode: the conv denoiser's PSNR at Gaussian sigma 0.5 at least this
+
+
+EXPERIMENTS["05"] = ConvSettings(
+    data=Subsets(n_train=(None, 8000), n_test=(None, 700)), n_tuning=(2000, 500), shifts=(0, 1, 2, 3, 4), knn_k=(1, 5),
+    noise={"gaussian": 0.5, "masking": 0.5}, n_probe=(20000, 3000), n_loss_demo=(5000, 800), loss_demo_epochs=3,
+    target_psnr_db=21.0,
+)
