@@ -204,18 +204,21 @@ def render(results: dict[str, dict[str, Any]], throughput: str | None, mode: str
 
 #: The report sections that a task renders on its own (``python -m benchmarks --tasks ...``), by heading, and
 #: the heading each goes before when the report does not have it yet.
-SECTIONS = {"conv": ("## Convolutional autoencoders (notebook 05)", "## Anomaly detection (notebook 07)")}
+SECTIONS = {"conv": ("## Convolutional autoencoders (notebook 05)", "## Anomaly detection (notebook 07)"),
+            "throughput": ("## Training throughput", "## Relations checked")}
 
 
-def render_sections(report: str, results: dict[str, dict[str, Any]], command: str, total_seconds: float) -> str:
+def render_sections(report: str, results: dict[str, dict[str, Any]], command: str, total_seconds: float,
+                    throughput: str | None = None) -> str:
     """``report`` with the sections of the tasks in ``results`` regenerated (or inserted), each marked with
-    the command and time that produced it; the rest of the report is kept as it was.
+    the command and time that produced it; the rest of the report is kept as it was. ``throughput``: the
+    training-throughput section (:func:`benchmarks.throughput.render`), replaced the same way.
 
     Raises:
         ValueError: a task has no section of its own, or the report lacks the heading to insert it before.
     """
-    tasks = {t for res in results.values() for t in res}
-    renderers = {"conv": render_conv}
+    tasks = {t for res in results.values() for t in res} | ({"throughput"} if throughput else set())
+    renderers = {"conv": render_conv, "throughput": lambda _: throughput.rstrip("\n").split("\n") + [""]}
     for task in sorted(tasks):
         if task not in SECTIONS:
             raise ValueError(f"task {task!r} has no report section of its own; run the whole benchmark")

@@ -1,17 +1,23 @@
 """Training throughput (images per second) of the collection's training path against common alternatives.
 
-For the 2-D and 30-D models (:mod:`utils.recipes`), with the same data and model, one process per backend:
+For the 2-D and 30-D dense models and notebook 05's convolutional code-32 model (:mod:`utils.recipes`), with
+the same data and model, one process per backend:
 
 - the collection's path, :func:`utils.training.train`: ``model.fit`` on in-memory arrays, the recipe's
-  batch size, Keras' default compilation (``jit_compile="auto"``: XLA on TensorFlow, ``jax.jit`` on JAX);
-- the same at other batch sizes, without compilation (``jit_compile=False``), and with
-  ``steps_per_execution=8`` (several steps per call, less Python overhead);
+  batch size, Keras' default compilation (``jit_compile="auto"``: XLA on TensorFlow, ``jax.jit`` on JAX),
+  and the backend's steps per execution (:func:`utils.training.default_steps_per_execution`: 8 under
+  TensorFlow since issue 14, 1 before it and under JAX), so both values are measured: before and after;
+- the same at other batch sizes (dense models), and without compilation (``jit_compile=False``);
 - (a) ``model.fit`` with default settings (batch size 32);
 - (b) an eager, hand-written gradient loop of the kind older course notebooks use (TensorFlow:
-  ``GradientTape`` without ``tf.function``; JAX: ``jax.value_and_grad`` without ``jax.jit``).
+  ``GradientTape`` without ``tf.function``; JAX: ``jax.value_and_grad`` without ``jax.jit``); dense models.
 
 Each is timed over ``N_IMAGES`` images after a warm-up pass on the same images, so compilation is not
-counted. Run by ``python -m benchmarks --throughput``; alone: ``python -m benchmarks.throughput --out f.json``.
+counted, ``REPEATS`` times; the fastest pass is kept (other jobs on the machine only ever slow a pass down).
+The before/after of steps per execution is measured apart, on two compiled copies of the model whose passes
+alternate ``AB_ROUNDS`` times (so a slow spell of the machine hits both): median and range of each.
+Run by ``python -m benchmarks --throughput`` (or ``--tasks throughput``: this section alone);
+alone: ``python -m benchmarks.throughput --out f.json``.
 """
 
 from __future__ import annotations
@@ -26,8 +32,13 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Callable
 
+import numpy as np
+
 N_IMAGES = 12_800
-MODELS = ("ae2", "ae30")
+REPEATS = 3
+AB_ROUNDS = 7  # before/after: passes of each steps-per-execution setting, alternated
+MODELS = ("ae2", "ae30", "cae32")  # RECIPES, then CONV_RECIPES
+STEPS = (1, 8)  # steps per execution, both measured: train() used 1 before issue 14 and 8 under TensorFlow since
 
 
 def _fit_rate(build: Callable, x, batch_size: int, **compile_kwargs: Any) -> float:
@@ -36,14 +47,21 @@ def _fit_rate(build: Callable, x, batch_size: int, **compile_kwargs: Any) -> flo
     model = build()
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse", **compile_kwargs)
     model.fit(x, x, batch_size=batch_size, epochs=1, verbose=0)  # warm-up: compile
-    start = time.perf_counter()
-    model.fit(x, x, batch_size=batch_size, epochs=1, verbose=0)
-    return len(x) / (time.perf_counter() - start)
+    return _best_rate(lambda: model.fit(x, x, batch_size=batch_size, epochs=1, verbose=0), len(x))
+
+
+def _best_rate(one_pass: Callable[[], Any], n: int) -> float:
+    """Images per second of the fastest of ``REPEATS`` timed passes over ``n`` images."""
+    best = float("inf")
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        one_pass()
+        best = min(best, time.perf_counter() - start)
+    return n / best
 
 
 def _eager_rate(build: Callable, x, batch_size: int) -> float:
     import keras
-    import numpy as np
 
     model = build()
     optimizer = keras.optimizers.Adam(1e-3)
@@ -80,13 +98,30 @@ def _eager_rate(build: Callable, x, batch_size: int) -> float:
             for b in batches:
                 _, grads = grad_fn(state["t"], state["n"], jnp.asarray(b))
                 state["t"], state["o"] = optimizer.stateless_apply(state["o"], grads, state["t"])
+            jax.block_until_ready(state["t"])  # JAX runs asynchronously: wait for the last step
     else:
         return float("nan")
     epoch()  # warm-up
-    start = time.perf_counter()
-    epoch()
-    np.asarray(0)
-    return len(x) / (time.perf_counter() - start)
+    return _best_rate(epoch, len(x))
+
+
+def _ab_rates(build: Callable, x, batch_size: int, steps: tuple[int, ...]) -> dict[str, list[float]]:
+    """Images per second of ``AB_ROUNDS`` passes per steps-per-execution value, the values' passes alternating."""
+    import keras
+
+    models = {}
+    for k in steps:
+        model = build()
+        model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse", steps_per_execution=k)
+        model.fit(x, x, batch_size=batch_size, epochs=1, verbose=0)  # warm-up: compile
+        models[k] = model
+    rates: dict[str, list[float]] = {str(k): [] for k in steps}
+    for _ in range(AB_ROUNDS):
+        for k, model in models.items():
+            start = time.perf_counter()
+            model.fit(x, x, batch_size=batch_size, epochs=1, verbose=0)
+            rates[str(k)].append(len(x) / (time.perf_counter() - start))
+    return rates
 
 
 def measure() -> dict[str, Any]:
@@ -95,28 +130,39 @@ def measure() -> dict[str, Any]:
     import keras
 
     from utils.data import load_mnist
-    from utils.recipes import RECIPES
+    from utils.recipes import CONV_RECIPES, RECIPES
+    from utils.training import default_steps_per_execution
 
-    x = load_mnist(flatten=True, n_train=N_IMAGES, n_test=10).x_train
-    out: dict[str, Any] = {"backend": keras.backend.backend(), "n_images": N_IMAGES, "models": {}}
+    flat = load_mnist(flatten=True, n_train=N_IMAGES, n_test=10).x_train
+    backend = keras.backend.backend()
+    spe = default_steps_per_execution(backend)
+    from .tasks import machine
+
+    out: dict[str, Any] = {"backend": backend, "n_images": N_IMAGES, "repeats": REPEATS, "ab_rounds": AB_ROUNDS,
+                           "machine": machine(), "models": {}}
     for name in MODELS:
-        r = RECIPES[name]
+        conv = name in CONV_RECIPES and name not in RECIPES
+        r = CONV_RECIPES[name] if conv else RECIPES[name]
+        x = flat.reshape(-1, 28, 28, 1) if conv else flat
 
         def build(r=r):
             keras.utils.set_random_seed(0)
-            return r.build("tp").autoencoder
+            return r.build(name="tp").autoencoder
 
+        bs = r.batch_size
         rows = {}
-        for bs in sorted({64, 128, 256, 512, r.batch_size}):
-            rows[f"fit, batch {bs}, compiled (default)"] = _fit_rate(build, x, bs)
-        rows[f"fit, batch {r.batch_size}, jit_compile=False"] = _fit_rate(build, x, r.batch_size, jit_compile=False)
-        rows[f"fit, batch {r.batch_size}, steps_per_execution=8"] = _fit_rate(build, x, r.batch_size,
-                                                                               steps_per_execution=8)
+        for size in ([bs] if conv else sorted({64, 128, 256, 512, bs})):
+            for k in (STEPS if size == bs else (1,)):
+                rows[f"fit, batch {size}, steps_per_execution={k}"] = _fit_rate(build, x, size,
+                                                                                steps_per_execution=k)
+        rows[f"fit, batch {bs}, jit_compile=False"] = _fit_rate(build, x, bs, jit_compile=False)
         rows["(a) fit with default settings (batch 32)"] = _fit_rate(build, x, 32)
-        rows[f"(b) eager hand-written loop, batch {r.batch_size}"] = _eager_rate(build, x, r.batch_size)
-        out["models"][name] = {"sizes": r.sizes(), "batch_size": r.batch_size, "rates": rows}
-        print(f"[{out['backend']:10s}] throughput {name}: " + ", ".join(f"{v:,.0f}" for v in rows.values()),
-              flush=True)
+        if not conv:
+            rows[f"(b) eager hand-written loop, batch {bs}"] = _eager_rate(build, x, bs)
+        out["models"][name] = {"sizes": r.sizes(), "batch_size": bs, "rates": rows,
+                               "train_path": f"fit, batch {bs}, steps_per_execution={spe}",
+                               "ab": _ab_rates(build, x, bs, STEPS)}
+        print(f"[{backend:10s}] throughput {name}: " + ", ".join(f"{v:,.0f}" for v in rows.values()), flush=True)
     return out
 
 
@@ -136,25 +182,49 @@ def run_all(backends: list[str], workdir: Path) -> str:
 
 
 def render(results: list[dict[str, Any]]) -> str:
-    """Markdown tables: images per second, and relative to the collection's path."""
+    """Markdown tables: images per second, relative to each backend's training path; the before/after table."""
     names = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
     lines = ["## Training throughput", "",
              f"Images per second while training ({results[0]['n_images']:,} images, timed after a warm-up pass, "
-             "so compilation is not counted); in brackets, relative to the collection's path (`train()`: "
-             "`model.fit`, the recipe's batch size, compiled), marked ◀.", ""]
-    for name in MODELS:
-        sizes, bs = results[0]["models"][name]["sizes"], results[0]["models"][name]["batch_size"]
-        lines += [f"**{sizes}** (recipe batch size {bs})", "",
+             f"so compilation is not counted; the fastest of {results[0].get('repeats', 1)} passes); in brackets, "
+             "relative to the collection's path on that backend "
+             "(`train()`: `model.fit`, the recipe's batch size, compiled, the backend's steps per execution), "
+             "marked ◀.", ""]
+    for name in results[0]["models"]:
+        model = results[0]["models"][name]
+        lines += [f"**{model['sizes']}** (recipe batch size {model['batch_size']})", "",
                   "| training path | " + " | ".join(names[r["backend"]] for r in results) + " |",
                   "|---|" + "---|" * len(results)]
-        ours = f"fit, batch {bs}, compiled (default)"
-        for row in results[0]["models"][name]["rates"]:
+        for row in model["rates"]:
             cells = []
             for r in results:
-                rates = r["models"][name]["rates"]
-                cells.append(f"{rates[row]:,.0f} ({rates[row] / rates[ours]:.2f}×)")
-            lines.append(f"| {row}{' ◀' if row == ours else ''} | " + " | ".join(cells) + " |")
+                m = r["models"][name]
+                rate, ours = m["rates"][row], m["rates"][m["train_path"]]
+                cells.append(f"{rate:,.0f} ({rate / ours:.2f}×){' ◀' if row == m['train_path'] else ''}")
+            lines.append(f"| {row} | " + " | ".join(cells) + " |")
         lines.append("")
+    ab_rows = []
+    for name in results[0]["models"]:
+        for r in results:
+            ab = r["models"][name].get("ab")
+            if ab:
+                med = {k: float(np.median(v)) for k, v in ab.items()}
+                cells = [f"{med[str(k)]:,.0f} ({min(ab[str(k)]):,.0f}–{max(ab[str(k)]):,.0f})" for k in STEPS]
+                ab_rows.append(f"| {r['models'][name]['sizes']} | {names[r['backend']]} | " + " | ".join(cells)
+                               + f" | {med[str(STEPS[-1])] / med[str(STEPS[0])]:.2f}× |")
+    if ab_rows:
+        lines += ["**Before and after: steps per execution** (1: `train()` before issue 14, and under JAX now; "
+                  "8: `train()` under TensorFlow now). Two compiled copies of each model, their passes alternated "
+                  f"{results[0].get('ab_rounds', AB_ROUNDS)} times; median images per second (slowest–fastest "
+                  "pass).", "",
+                  "| model | backend | " + " | ".join(f"steps_per_execution={k}" for k in STEPS)
+                  + f" | {STEPS[-1]} / {STEPS[0]} (medians) |", "|---|---|" + "---|" * (len(STEPS) + 1),
+                  *ab_rows, ""]
+    machines = [f"{names[r['backend']]}: {r['machine']['cpu']}, {r['machine']['cpus']} CPUs; Keras "
+                f"{r['machine']['keras']}, {r['backend']} {r['machine']['backend_version']}"
+                for r in results if "machine" in r]
+    if machines:
+        lines += ["Machine: " + "; ".join(machines) + ".", ""]
     return "\n".join(lines)
 
 

@@ -87,12 +87,34 @@ def test_a_broken_relation_is_reported(breaks, message):
     assert "FAILED" in render(r, None, "quick", 60.0, problems)
 
 
-def test_throughput_table_is_relative_to_the_collections_path():
-    rates = {"fit, batch 128, compiled (default)": 1000.0, "(a) fit with default settings (batch 32)": 400.0}
-    res = [{"backend": "tensorflow", "n_images": 100,
-            "models": {m: {"sizes": "784-2", "batch_size": 128, "rates": rates} for m in ("ae2", "ae30")}}]
-    text = render_throughput(res)
-    assert "1,000 (1.00×)" in text and "400 (0.40×)" in text and "◀" in text
+def test_throughput_table_is_relative_to_each_backends_training_path():
+    def backend(name, spe):
+        rates = {"fit, batch 128, steps_per_execution=1": 1000.0, "fit, batch 128, steps_per_execution=8": 1200.0,
+                 "(a) fit with default settings (batch 32)": 400.0}
+        return {"backend": name, "n_images": 100,
+                "models": {m: {"sizes": m, "batch_size": 128, "rates": rates,
+                               "train_path": f"fit, batch 128, steps_per_execution={spe}",
+                               "ab": {"1": [900.0, 1000.0, 1100.0], "8": [1000.0, 1500.0, 1300.0]}}
+                           for m in ("784-2", "cae")}}
+
+    text = render_throughput([backend("tensorflow", 8), backend("jax", 1)])
+    tf_row = "| fit, batch 128, steps_per_execution=8 | 1,200 (1.00×) ◀ | 1,200 (1.20×) |"
+    jax_row = "| fit, batch 128, steps_per_execution=1 | 1,000 (0.83×) | 1,000 (1.00×) ◀ |"
+    assert tf_row in text and jax_row in text, text
+    assert "| (a) fit with default settings (batch 32) | 400 (0.33×) | 400 (0.40×) |" in text
+    assert "| 784-2 | TensorFlow | 1,000 (900–1,100) | 1,300 (1,000–1,500) | 1.30× |" in text, text  # medians
+    assert "| cae | JAX |" in text and "alternated" in text
+
+
+def test_throughput_section_is_regenerated_alone():
+    r = results()
+    full = render(r, "## Training throughput\n\nold table\n", "full", 600.0, [])
+    assert "old table" in full and "## Relations checked" in full
+    updated = render_sections(full, {"tensorflow": {}}, "python -m benchmarks --tasks throughput", 90.0,
+                              "## Training throughput\n\nnew table\n")
+    assert "old table" not in updated and "new table" in updated and "--tasks throughput`, 1.5 min" in updated
+    assert updated.split("## Training throughput")[0] == full.split("## Training throughput")[0]
+    assert updated.index("new table") < updated.index("## Relations checked")
 
 
 def test_cli_rejects_a_backend_that_is_not_installed(capsys):
@@ -121,3 +143,14 @@ def test_one_tasks_section_is_regenerated_in_place():
     assert inserted.index("## Convolutional") < inserted.index("## Anomaly detection")
     with pytest.raises(ValueError, match="no report section"):
         render_sections(full, {"tensorflow": {"ae2": r["tensorflow"]["ae2"]}}, "cmd", 1.0)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--tasks", "nonsense"], "unknown task(s) ['nonsense']"),
+    (["--tasks", "throughput", "--quick"], "--tasks throughput regenerates the throughput section"),
+    (["--tasks", "conv", "--throughput"], "use it without --quick and --throughput"),
+])
+def test_cli_rejects_a_wrong_tasks_option(argv, message, capsys):
+    with pytest.raises(SystemExit):
+        main(argv)
+    assert message in capsys.readouterr().err

@@ -22,6 +22,14 @@ def test_image_rows_figure():
         show_image_rows({"a": x}, captions=["1"])
 
 
+def test_image_rows_frame_shows_a_blank_image():
+    blank = np.zeros((2, 784))
+    plain = show_image_rows({"blank": blank})
+    framed = show_image_rows({"blank": blank}, frame=True)
+    assert not any(s.get_visible() for ax in plain.axes for s in ax.spines.values())
+    assert all(s.get_visible() for ax in framed.axes for s in ax.spines.values())
+
+
 def test_history_and_code_plots():
     fig = plot_history({"run": {"loss": [1.0, 0.5], "val_loss": [1.1, 0.6]}})
     ax = fig.axes[0]

@@ -34,12 +34,14 @@ def show_image_rows(
     captions: Sequence[str] | None = None,
     image_shape: tuple[int, int] = (28, 28),
     scale: float = 0.9,
+    frame: bool = False,
 ) -> plt.Figure:
     """Draw several rows of images with a label at the left of each row.
 
     ``show_image_rows({"original": x[:10], "reconstruction": x_hat[:10]})`` draws the lecture's
     figure: originals above their reconstructions. Every row must hold the same number of images;
-    ``captions`` (one per column) are written above the first row, e.g. the digits' labels.
+    ``captions`` (one per column) are written above the first row, e.g. the digits' labels. ``frame``
+    draws a thin grey border around each image, so that a blank (all-zero, white) image is seen as one.
     """
     if not rows:
         raise ValueError("rows must hold at least one row of images")
@@ -58,7 +60,9 @@ def show_image_rows(
             ax.set_yticks([])
             ax.grid(False)
             for spine in ax.spines.values():
-                spine.set_visible(False)
+                spine.set_visible(bool(frame))
+                spine.set_edgecolor("0.6")
+                spine.set_linewidth(0.6)
             if r == 0 and captions is not None:
                 ax.set_title(str(captions[c]), fontsize=9)
         axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=10)
