@@ -65,6 +65,11 @@ def test_reconstruction_error_is_the_mse_per_image():
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4, kernel_initializer="zeros")])  # outputs 0
     x = np.array([[1, 1, 1, 1], [0, 0, 0, 2]], np.float32)
     np.testing.assert_allclose(reconstruction_error(model, x), [1.0, 1.0])
+    images = x.reshape(2, 2, 2, 1)  # a convolutional autoencoder's input: (n, height, width, channels)
+    zero = keras.Sequential([keras.Input((2, 2, 1)), keras.layers.Conv2D(1, 1, kernel_initializer="zeros")])
+    np.testing.assert_allclose(reconstruction_error(zero, images), [1.0, 1.0])
+    with pytest.raises(ValueError, match="non-empty batch of images"):
+        reconstruction_error(model, x[0])
 
 
 def test_baselines_score_an_outlier_above_the_normal_images():
@@ -131,6 +136,10 @@ def test_settings_are_consistent_and_the_recipe_is_the_lectures_network():
     s = EXPERIMENTS["07"]
     assert RECIPES["anomaly"].sizes() == "784-256-64-16" and s.model is RECIPES["anomaly"]
     assert layer_sizes(s.loo_model.build("x").autoencoder) == [784, 256, 64, 16, 64, 256, 784]
+    conv, dense = s.loo_conv_model, s.loo_model  # the optional comparison changes the layers only
+    assert conv.code_dim == dense.code_dim and conv.output_activation == dense.output_activation
+    assert (conv.loss, conv.epochs, conv.quick_epochs, conv.batch_size, conv.learning_rate, conv.schedule) == \
+        (dense.loss, dense.epochs, dense.quick_epochs, dense.batch_size, dense.learning_rate, dense.schedule)
     for full, quick in (s.ovr_digits, s.gcn_digits, s.loo_digits):
         assert set(quick) <= set(full) <= set(range(10))
     for digits in s.gcn_digits:  # the GCN table reuses the one-vs-rest results of its digits

@@ -138,10 +138,17 @@ def gcn_minmax(x_fit: np.ndarray, *others: np.ndarray) -> list[np.ndarray]:
 
 
 def reconstruction_error(model: keras.Model, x: np.ndarray, batch_size: int = 2048) -> np.ndarray:
-    """The anomaly score of an autoencoder: mean squared error of each image's reconstruction (one per image)."""
-    x = _images("x", x)
+    """The anomaly score of an autoencoder: mean squared error of each image's reconstruction (one per image).
+
+    ``x`` is a batch of images as the model takes them: flattened, shape (n, pixels), for a dense autoencoder,
+    or (n, height, width, channels) for a convolutional one.
+    """
+    x = np.asarray(x)
+    if x.ndim not in (2, 4) or len(x) == 0:
+        raise ValueError(f"x must be a non-empty batch of images, shape (n, pixels) or (n, height, width, channels), "
+                         f"got {x.shape}")
     x_hat = np.asarray(model.predict(x, batch_size=batch_size, verbose=0)).reshape(x.shape)
-    return np.mean((x.astype(np.float64) - x_hat) ** 2, axis=1)
+    return np.mean(((x.astype(np.float64) - x_hat) ** 2).reshape(len(x), -1), axis=1)
 
 
 def pca_error(x_train: np.ndarray, x: np.ndarray, n_components: int, seed: int = 0) -> np.ndarray:

@@ -359,13 +359,16 @@ class AnomalySettings:
 
     ``model`` trains the one-vs-rest detectors (about 5,400 images of one digit); ``loo_model`` is the same
     network trained with half the epochs on about twice as many images (the leave-one-out detectors and the
-    all-digits model of the out-of-distribution section). The last ``n_validation`` training images of each
-    digit are normal validation images, never trained on. Digits are (full, quick) tuples.
+    all-digits model of the out-of-distribution section); ``loo_conv_model`` is notebook 05's convolutional
+    encoder with ``loo_model``'s code size, output, loss and training, for the optional leave-one-out
+    comparison. The last ``n_validation`` training images of each digit are normal validation images, never
+    trained on. Digits are (full, quick) tuples.
     """
 
     data: Subsets
     model: Recipe
     loo_model: Recipe
+    loo_conv_model: ConvRecipe
     n_validation: int
     ovr_train_per_digit: Pair  # None: all of the digit's training images but the validation ones
     loo_train_per_digit: Pair  # per normal digit (nine of them; ten for the all-digits model)
@@ -387,6 +390,8 @@ class AnomalySettings:
 EXPERIMENTS["07"] = AnomalySettings(
     data=Subsets(n_train=(None, 20000), n_test=(None, 2000)),
     model=RECIPES["anomaly"], loo_model=replace(RECIPES["anomaly"], epochs=15, quick_epochs=5),
+    loo_conv_model=ConvRecipe(filters=(32, 64), code_dim=16, epochs=15, quick_epochs=5, batch_size=128,
+                              learning_rate=1e-3, loss="binary_crossentropy", output_activation="sigmoid"),
     n_validation=500, ovr_train_per_digit=(None, 1000), loo_train_per_digit=(1200, 500),
     demo_digit=0, ovr_digits=(tuple(range(10)), (0, 9)), gcn_digits=(tuple(range(10)), (0,)),
     loo_digits=(tuple(range(10)), (4, 9)), decision_digit=4,
