@@ -41,12 +41,18 @@ MODELS = ("ae2", "ae30", "cae32")  # RECIPES, then CONV_RECIPES
 STEPS = (1, 8)  # steps per execution, both measured: train() used 1 before issue 14 and 8 under TensorFlow since
 
 
-def _fit_rate(build: Callable, x, batch_size: int, **compile_kwargs: Any) -> float:
+def _compiled(build: Callable, x, batch_size: int, **compile_kwargs: Any):
+    """A fresh model, compiled with ``compile_kwargs`` and run once over ``x`` (warm-up: compilation)."""
     import keras
 
     model = build()
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse", **compile_kwargs)
-    model.fit(x, x, batch_size=batch_size, epochs=1, verbose=0)  # warm-up: compile
+    model.fit(x, x, batch_size=batch_size, epochs=1, verbose=0)
+    return model
+
+
+def _fit_rate(build: Callable, x, batch_size: int, **compile_kwargs: Any) -> float:
+    model = _compiled(build, x, batch_size, **compile_kwargs)
     return _best_rate(lambda: model.fit(x, x, batch_size=batch_size, epochs=1, verbose=0), len(x))
 
 
@@ -107,14 +113,7 @@ def _eager_rate(build: Callable, x, batch_size: int) -> float:
 
 def _ab_rates(build: Callable, x, batch_size: int, steps: tuple[int, ...]) -> dict[str, list[float]]:
     """Images per second of ``AB_ROUNDS`` passes per steps-per-execution value, the values' passes alternating."""
-    import keras
-
-    models = {}
-    for k in steps:
-        model = build()
-        model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse", steps_per_execution=k)
-        model.fit(x, x, batch_size=batch_size, epochs=1, verbose=0)  # warm-up: compile
-        models[k] = model
+    models = {k: _compiled(build, x, batch_size, steps_per_execution=k) for k in steps}
     rates: dict[str, list[float]] = {str(k): [] for k in steps}
     for _ in range(AB_ROUNDS):
         for k, model in models.items():
