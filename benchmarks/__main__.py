@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .report import check_relations, render, render_sections
+from .report import SECTIONS, check_relations, render, render_sections
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKEND_MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
@@ -80,6 +80,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.quick or args.throughput:
             parser.error("--tasks regenerates sections of the full report: use it without --quick and --throughput "
                          "(--tasks throughput regenerates the throughput section)")
+        alone = sorted(set(args.tasks) - set(SECTIONS))
+        if alone:
+            parser.error(f"task(s) {alone} have no report section of their own: run the whole benchmark "
+                         f"(python -m benchmarks); --tasks takes {sorted(SECTIONS)}")
+        report = args.out or ROOT / "BENCHMARKS.md"
+        if not report.is_file():
+            parser.error(f"--tasks updates sections of an existing report; {report} does not exist (run the full "
+                         "benchmark first)")
         tasks = [t for t in TASKS if t in args.tasks]
         args.throughput = "throughput" in args.tasks
 
@@ -109,10 +117,21 @@ def main(argv: list[str] | None = None) -> int:
     for line in problems or ["all relations hold"]:
         print(("FAILED: " if problems else "") + line)
     out = args.out or (None if args.quick else ROOT / "BENCHMARKS.md")
+    try:
+        _write_report(args, out, results, tasks, backends, total, throughput, mode, problems)
+    except Exception:
+        kept = Path(tempfile.mkstemp(prefix="benchmark-results-", suffix=".json")[1])
+        kept.write_text(json.dumps({"results": results, "throughput": throughput, "seconds": total}, indent=1))
+        print(f"writing the report failed; the measured results are kept in {kept}", file=sys.stderr)
+        raise
+    return 1 if problems else 0
+
+
+def _write_report(args: argparse.Namespace, out: Path | None,
+                  results: dict[str, dict[str, Any]], tasks: list[str], backends: list[str], total: float,
+                  throughput: str | None, mode: str, problems: list[str]) -> None:
+    """Write the report (all of it, or the sections of ``--tasks``), or say how long the quick run took."""
     if out is not None and args.tasks:
-        if not out.is_file():
-            parser.error(f"--tasks updates sections of an existing report; {out} does not exist (run the full "
-                         "benchmark first)")
         names = tasks + (["throughput"] if throughput else [])
         command = f"python -m benchmarks --tasks {' '.join(names)} --backends {' '.join(backends)}"
         out.write_text(render_sections(out.read_text(), results, command, total, throughput))
@@ -122,7 +141,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {out} ({total / 60:.1f} min in all)")
     else:
         print(f"finished in {total:.0f} s")
-    return 1 if problems else 0
 
 
 if __name__ == "__main__":

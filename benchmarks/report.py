@@ -205,7 +205,10 @@ def render(results: dict[str, dict[str, Any]], throughput: str | None, mode: str
 #: The report sections that a task renders on its own (``python -m benchmarks --tasks ...``), by heading, and
 #: the heading each goes before when the report does not have it yet.
 SECTIONS = {"conv": ("## Convolutional autoencoders (notebook 05)", "## Anomaly detection (notebook 07)"),
+            "anomaly": ("## Anomaly detection (notebook 07)", "## Training cost"),
+            "vae": ("## Variational autoencoder (notebook 06)", "## Training cost"),
             "throughput": ("## Training throughput", "## Relations checked")}
+"""The tasks whose report section ``--tasks`` can regenerate alone: (its heading, the heading it goes before)."""
 
 
 def render_sections(report: str, results: dict[str, dict[str, Any]], command: str, total_seconds: float,
@@ -218,7 +221,8 @@ def render_sections(report: str, results: dict[str, dict[str, Any]], command: st
         ValueError: a task has no section of its own, or the report lacks the heading to insert it before.
     """
     tasks = {t for res in results.values() for t in res} | ({"throughput"} if throughput else set())
-    renderers = {"conv": render_conv, "throughput": lambda _: throughput.rstrip("\n").split("\n") + [""]}
+    renderers = {"conv": render_conv, "anomaly": render_anomaly, "vae": render_vae,
+                 "throughput": lambda _: throughput.rstrip("\n").split("\n") + [""]}
     for task in sorted(tasks):
         if task not in SECTIONS:
             raise ValueError(f"task {task!r} has no report section of its own; run the whole benchmark")

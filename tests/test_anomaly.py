@@ -9,8 +9,9 @@ import pytest
 from benchmarks.anomaly import check, render_section, targets
 from benchmarks.report import check_relations
 from utils.anomaly import (OOD_KINDS, auroc, auroc_table, baseline_scores, decision_summary, gcn_minmax,
-                           isolation_forest_score, knn_distance, leave_one_out, normal_split, ocsvm_score, one_vs_rest,
-                           ood_images, pca_error, reconstruction_error, threshold_at)
+                           isolation_forest_score, knn_distance, leave_one_out, normal_split,
+                           normalised_baseline_scores, normalised_error, ocsvm_score, one_vs_rest, ood_images,
+                           pca_error, reconstruction_error, threshold_at)
 from utils.models import layer_sizes
 from utils.recipes import EXPERIMENTS, PUBLISHED, RECIPES
 
@@ -70,6 +71,47 @@ def test_reconstruction_error_is_the_mse_per_image():
     np.testing.assert_allclose(reconstruction_error(zero, images), [1.0, 1.0])
     with pytest.raises(ValueError, match="non-empty batch of images"):
         reconstruction_error(model, x[0])
+
+
+def stroke(row: int, col: int = 10, length: int = 8) -> np.ndarray:
+    """A flattened 28x28 image with one horizontal stroke."""
+    img = np.zeros((28, 28), np.float32)
+    img[row, col:col + length] = 1.0
+    return img.reshape(784)
+
+
+def test_normalised_error_forgives_a_shifted_stroke_and_weighs_by_ink():
+    x = np.stack([stroke(10), stroke(10)])
+    shifted, missing = stroke(11), np.zeros(784, np.float32)  # the stroke a pixel off, and no stroke at all
+    plain = normalised_error(x, np.stack([shifted, missing]), sigma=0, ink_offset=1e-6)
+    blurred = normalised_error(x, np.stack([shifted, missing]), sigma=1.0, ink_offset=1e-6)
+    assert plain[0] == pytest.approx(2 * plain[1])  # squared error: the shift costs twice the missing stroke
+    assert blurred[0] < 0.5 * blurred[1]  # blurred: the shift costs much less than the missing stroke
+    # the same residual counts more on an image with less ink
+    thin, thick = stroke(10, length=4), stroke(10, length=4) + stroke(12)
+    residual = np.zeros(784, np.float32)
+    residual[5 * 28 + 5] = 0.5
+    scores = normalised_error(np.stack([thin, thick]), np.stack([thin - residual, thick - residual]), 1.0, 0.01)
+    assert scores[0] > scores[1]
+    np.testing.assert_allclose(normalised_error(x.reshape(2, 28, 28, 1), x.reshape(2, 28, 28, 1), 1.0, 0.01), 0)
+    assert normalised_error(np.zeros((1, 784)), np.zeros((1, 784)), 1.0, 0.01)[0] == 0  # blank: no division by 0
+    for bad, message in (({"sigma": -1}, "sigma"), ({"ink_offset": 0}, "ink_offset")):
+        with pytest.raises(ValueError, match=message):
+            normalised_error(x, x, **{"sigma": 1.0, "ink_offset": 0.01, **bad})
+    with pytest.raises(ValueError, match="same non-empty batch"):
+        normalised_error(x, x[:1], 1.0, 0.01)
+
+
+def test_normalised_scores_of_the_baselines():
+    normal = np.stack([stroke(r, c) for r in range(4, 24) for c in (6, 10, 14)])  # strokes in many places
+    test = np.stack([normal[0], stroke(10, 2, 24)])  # a normal one and a much longer stroke
+    scores = normalised_baseline_scores(normal, test, pca_components=5, knn_k=1, sigma=1.0, ink_offset=0.01)
+    assert set(scores) == {"PCA-5, normalised", "1-NN, normalised"}
+    assert scores["1-NN, normalised"][0] == pytest.approx(0, abs=1e-9)  # itself is its nearest neighbour
+    for name, s in scores.items():
+        assert s.shape == (2,) and s[1] > s[0], name
+    with pytest.raises(ValueError, match="knn_k"):
+        normalised_baseline_scores(normal, test, pca_components=5, knn_k=0, sigma=1.0, ink_offset=0.01)
 
 
 def test_baselines_score_an_outlier_above_the_normal_images():
@@ -140,20 +182,24 @@ def test_settings_are_consistent_and_the_recipe_is_the_lectures_network():
     assert conv.code_dim == dense.code_dim and conv.output_activation == dense.output_activation
     assert (conv.loss, conv.epochs, conv.quick_epochs, conv.batch_size, conv.learning_rate, conv.schedule) == \
         (dense.loss, dense.epochs, dense.quick_epochs, dense.batch_size, dense.learning_rate, dense.schedule)
-    for full, quick in (s.ovr_digits, s.gcn_digits, s.loo_digits):
+    for full, quick in (s.ovr_digits, s.gcn_digits, s.loo_digits, s.loo_conv_digits):
         assert set(quick) <= set(full) <= set(range(10))
+    assert set(s.loo_conv_digits[0]) <= set(s.loo_digits[0]) and set(s.loo_conv_digits[1]) <= set(s.loo_digits[1])
     for digits in s.gcn_digits:  # the GCN table reuses the one-vs-rest results of its digits
         assert set(digits) <= set(s.ovr_digits[0]) and set(s.gcn_digits[1]) <= set(s.ovr_digits[1])
     assert s.decision_digit in s.loo_digits[0] and s.decision_digit in s.loo_digits[1]
     assert s.demo_digit in s.ovr_digits[1]
+    assert 0 < s.score_sigma <= 3 and 0 < s.score_ink_offset < 0.1  # a blur of a few pixels; ink is about 0.1
     assert len(PUBLISHED["deep_svdd_mnist"].value) == 10 and "Table 1" in PUBLISHED["deep_svdd_mnist"].source
 
 
 def made_up(mode="full"):
     ovr = {"autoencoder": {"0": 0.99, "1": 0.998}, "PCA-16 error": {"0": 0.98, "1": 0.99},
            "5-NN distance": {"0": 0.98, "1": 0.99}, "isolation forest": {"0": 0.9, "1": 0.95},
-           "one-class SVM": {"0": 0.97, "1": 0.98}}
+           "one-class SVM": {"0": 0.97, "1": 0.98}, "autoencoder, normalised": {"0": 0.995, "1": 0.999},
+           "PCA-16, normalised": {"0": 0.99, "1": 0.995}, "5-NN, normalised": {"0": 0.99, "1": 0.999}}
     loo = {k: {"4": v["0"] - 0.2, "9": v["1"] - 0.4} for k, v in ovr.items()}
+    loo["5-NN, normalised"] = {"4": 0.9, "9": 0.7}
     dec = {"false_alarm_rate": 0.051, "recall": 0.4, "precision": 0.45, "flagged": 90}
     return {"one_vs_rest": ovr, "leave_one_out": loo, "decisions": {"4": dec, "9": dict(dec)},
             "gcn": {"autoencoder, pixels in [0, 1]": {"0": 0.99}, "autoencoder, GCN + min-max": {"0": 0.97}},
@@ -170,7 +216,8 @@ def test_benchmark_section_and_relations():
     assert check(results) == [] and check_relations(results) == []
     text = "\n".join(render_section(results))
     for needed in ("## Anomaly detection", "Deep SVDD, published", "autoencoder, JAX", "GCN", "held-out digit",
-                   "**0.994**", "Ruff et al. (2018), Table 1"):
+                   "**0.994**", "Ruff et al. (2018), Table 1", "autoencoder, normalised, TensorFlow",
+                   "5-NN, normalised", "*Normalised*"):
         assert needed in text, needed
     assert render_section({"tensorflow": {}}) == []
 
@@ -179,6 +226,8 @@ def test_benchmark_section_and_relations():
     (lambda a: a["one_vs_rest"]["autoencoder"].update({"0": 0.5}), "one-vs-rest mean AUROC"),
     (lambda a: a["leave_one_out"]["autoencoder"].update({"4": 0.1, "9": 0.1}), "leave-one-out mean AUROC"),
     (lambda a: a["decisions"]["9"].update(false_alarm_rate=0.2), "false-alarm rate"),
+    (lambda a: a["one_vs_rest"]["autoencoder, normalised"].update({"0": 0.9}), "does not raise"),
+    (lambda a: a["leave_one_out"]["5-NN, normalised"].update({"4": 0.5, "9": 0.5}), "not between"),
 ])
 def test_a_broken_anomaly_relation_is_reported(breaks, message):
     a = copy.deepcopy(made_up())
@@ -197,11 +246,12 @@ def test_full_mode_only_relations_are_skipped_in_quick_mode():
 
 def test_targets_are_reported_met_or_missed_not_checked():
     a = made_up()
-    assert targets(a).count("met") == 2
+    assert targets(a).count("met") == 2 and "5-NN, normalised 0.800" in targets(a)
     a["leave_one_out"]["5-NN distance"] = {"4": 0.99, "9": 0.99}
-    a["one_vs_rest"] = {k: ({"0": 0.97, "1": 0.97} if k == "autoencoder" else {"0": 0.9, "1": 0.9})
+    a["one_vs_rest"] = {k: ({"0": 0.97, "1": 0.97} if k == "autoencoder, normalised" else
+                            {"0": 0.96, "1": 0.96} if k == "autoencoder" else {"0": 0.9, "1": 0.9})
                         for k in a["one_vs_rest"]}
     assert check({"tensorflow": {"anomaly": a}}) == []  # targets are not relations
     text = targets(a)
-    assert "missed (0.970)" in text and "missed (autoencoder" in text and "5-NN distance 0.990" in text
+    assert "missed (0.970)" in text and "missed (5-NN distance 0.990)" in text
     assert "Targets of notebook 07" in "\n".join(render_section({"tensorflow": {"anomaly": a}}))

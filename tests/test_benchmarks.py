@@ -1,6 +1,7 @@
 """The benchmark's report and relation checks, on made-up results (the real runs: README, Benchmarks)."""
 
 import copy
+import os
 
 import pytest
 
@@ -149,8 +150,26 @@ def test_one_tasks_section_is_regenerated_in_place():
     (["--tasks", "nonsense"], "unknown task(s) ['nonsense']"),
     (["--tasks", "throughput", "--quick"], "--tasks throughput regenerates the throughput section"),
     (["--tasks", "conv", "--throughput"], "use it without --quick and --throughput"),
+    (["--tasks", "ae2"], "have no report section of their own"),  # said before anything trains
+    (["--tasks", "conv", "--out", "/nonexistent/report.md"], "does not exist"),
 ])
 def test_cli_rejects_a_wrong_tasks_option(argv, message, capsys):
     with pytest.raises(SystemExit):
         main(argv)
     assert message in capsys.readouterr().err
+
+
+def test_measured_results_are_kept_when_writing_the_report_fails(monkeypatch, tmp_path, capsys):
+    import benchmarks.__main__ as cli
+
+    report = tmp_path / "BENCHMARKS.md"
+    report.write_text("# Benchmarks\n\n## Something else\n")
+    monkeypatch.setattr(cli, "run_task", lambda task, backend, mode, tmp: {"measured": 42})
+    monkeypatch.setattr(cli, "check_relations", lambda results: [])
+    with pytest.raises(KeyError):  # the conv section cannot be drawn from these results
+        main(["--tasks", "conv", "--backends", installed_backends()[0], "--out", str(report)])
+    kept = capsys.readouterr().err.split("kept in ")[1].strip()
+    try:
+        assert '"measured": 42' in open(kept).read()
+    finally:
+        os.remove(kept)

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import keras
 import numpy as np
+from scipy.ndimage import gaussian_filter
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import precision_score, recall_score, roc_auc_score
 from sklearn.neighbors import NearestNeighbors
@@ -149,6 +150,65 @@ def reconstruction_error(model: keras.Model, x: np.ndarray, batch_size: int = 20
                          f"got {x.shape}")
     x_hat = np.asarray(model.predict(x, batch_size=batch_size, verbose=0)).reshape(x.shape)
     return np.mean(((x.astype(np.float64) - x_hat) ** 2).reshape(len(x), -1), axis=1)
+
+
+def _blurred(x: np.ndarray, sigma: float, side: int) -> np.ndarray:
+    """Each flattened ``side`` x ``side`` image of ``x`` blurred by a Gaussian of ``sigma`` pixels (0: unchanged)."""
+    if sigma == 0:
+        return x
+    return gaussian_filter(x.reshape(-1, side, side), sigma=(0, sigma, sigma)).reshape(len(x), -1)
+
+
+def _check_score_settings(sigma: float, ink_offset: float) -> None:
+    if not (isinstance(sigma, (int, float)) and 0 <= sigma <= 10):
+        raise ValueError(f"sigma is the blur's width in pixels, a number in [0, 10], got {sigma!r}")
+    if not (isinstance(ink_offset, (int, float)) and ink_offset > 0):
+        raise ValueError(f"ink_offset must be a positive number (it keeps blank images from dividing by 0), "
+                         f"got {ink_offset!r}")
+
+
+def normalised_error(x: np.ndarray, x_hat: np.ndarray, sigma: float, ink_offset: float,
+                     side: int = 28) -> np.ndarray:
+    """Notebook 07's normalised reconstruction error: at the scale of strokes, relative to the image's ink.
+
+    The residual ``x - x_hat`` of each image is blurred by a Gaussian of ``sigma`` pixels (a stroke drawn a
+    pixel off leaves a + and a - side by side, which the blur cancels; a missing or extra stroke survives it),
+    its mean square is taken, and divided by the image's ink, its mean squared pixel value, plus
+    ``ink_offset`` (so that a blank image does not divide by 0). One score per image. ``x`` and ``x_hat`` are
+    batches of flattened ``side`` x ``side`` images (shape (n, side * side)), or (n, side, side, 1).
+
+    Raises:
+        ValueError: shapes differ or are not batches of such images, or a setting is out of range.
+    """
+    x, x_hat = np.asarray(x, dtype=np.float64), np.asarray(x_hat, dtype=np.float64)
+    if x.shape != x_hat.shape or len(x) == 0 or x[0].size != side * side:
+        raise ValueError(f"x and x_hat must be the same non-empty batch of {side}x{side} images, "
+                         f"got shapes {x.shape} and {x_hat.shape}")
+    _check_score_settings(sigma, ink_offset)
+    x, x_hat = x.reshape(len(x), -1), x_hat.reshape(len(x), -1)
+    residual = _blurred(x - x_hat, sigma, side)
+    return np.mean(residual ** 2, axis=1) / (np.mean(x ** 2, axis=1) + ink_offset)
+
+
+def normalised_baseline_scores(x_train: np.ndarray, x: np.ndarray, *, pca_components: int, knn_k: int,
+                               sigma: float, ink_offset: float, seed: int = 0, side: int = 28
+                               ) -> dict[str, np.ndarray]:
+    """The two baselines that compare an image with a reconstruction of it, given the same normalisation.
+
+    ``PCA-k, normalised``: :func:`normalised_error` of the PCA reconstruction. ``k-NN, normalised``: the
+    k-th nearest normal training image plays the reconstruction: squared distance between the blurred images
+    (per pixel), divided by the image's ink plus ``ink_offset``, as :func:`normalised_error` does.
+    """
+    x_train, x = _images("x_train", x_train), _images("x", x)
+    _check_score_settings(sigma, ink_offset)
+    k = _check_count("knn_k", knn_k)
+    pca = fit_pca(x_train, pca_components, seed=seed)
+    pca_scores = normalised_error(x, pca_reconstruct(pca, x), sigma, ink_offset, side)
+    b_train, b_x = _blurred(x_train.astype(np.float64), sigma, side), _blurred(x.astype(np.float64), sigma, side)
+    distances, _ = NearestNeighbors(n_neighbors=k).fit(b_train).kneighbors(b_x)
+    ink = np.mean(x.astype(np.float64) ** 2, axis=1)
+    knn_scores = distances[:, -1] ** 2 / x.shape[1] / (ink + ink_offset)
+    return {f"PCA-{pca_components}, normalised": pca_scores, f"{k}-NN, normalised": knn_scores}
 
 
 def pca_error(x_train: np.ndarray, x: np.ndarray, n_components: int, seed: int = 0) -> np.ndarray:

@@ -361,8 +361,9 @@ class AnomalySettings:
     network trained with half the epochs on about twice as many images (the leave-one-out detectors and the
     all-digits model of the out-of-distribution section); ``loo_conv_model`` is notebook 05's convolutional
     encoder with ``loo_model``'s code size, output, loss and training, for the optional leave-one-out
-    comparison. The last ``n_validation`` training images of each digit are normal validation images, never
-    trained on. Digits are (full, quick) tuples.
+    comparison. ``score_sigma`` and ``score_ink_offset`` set the normalised reconstruction error of the
+    notebook's section 5 (:func:`utils.anomaly.normalised_error`). The last ``n_validation`` training
+    images of each digit are normal validation images, never trained on. Digits are (full, quick) tuples.
     """
 
     data: Subsets
@@ -376,6 +377,7 @@ class AnomalySettings:
     ovr_digits: Pair
     gcn_digits: Pair  # one-vs-rest again with Ruff et al.'s preprocessing
     loo_digits: Pair
+    loo_conv_digits: Pair  # the optional convolutional comparison (quick mode: one digit, to keep the test short)
     decision_digit: int  # leave-one-out case whose ROC and precision-recall curves are drawn
     pca_components: int
     knn_k: int
@@ -385,6 +387,8 @@ class AnomalySettings:
     false_alarm_rate: float
     ood_seed: int
     ovr_target: float  # full mode: mean one-vs-rest AUROC of the autoencoder at least this
+    score_sigma: float  # the normalised error (utils.anomaly.normalised_error): blur of the residual, pixels
+    score_ink_offset: float  # ... and what is added to the image's ink (mean squared pixel) before dividing
 
 
 EXPERIMENTS["07"] = AnomalySettings(
@@ -394,9 +398,9 @@ EXPERIMENTS["07"] = AnomalySettings(
                               learning_rate=1e-3, loss="binary_crossentropy", output_activation="sigmoid"),
     n_validation=500, ovr_train_per_digit=(None, 1000), loo_train_per_digit=(1200, 500),
     demo_digit=0, ovr_digits=(tuple(range(10)), (0, 9)), gcn_digits=(tuple(range(10)), (0,)),
-    loo_digits=(tuple(range(10)), (4, 9)), decision_digit=4,
+    loo_digits=(tuple(range(10)), (4, 9)), loo_conv_digits=(tuple(range(10)), (4,)), decision_digit=4,
     pca_components=16, knn_k=5, n_trees=100, ocsvm_nu=0.1, ocsvm_max_train=3000,
-    false_alarm_rate=0.05, ood_seed=7, ovr_target=0.98,
+    false_alarm_rate=0.05, ood_seed=7, ovr_target=0.98, score_sigma=1.0, score_ink_offset=0.01,
 )
 
 PUBLISHED["deep_svdd_mnist"] = Anchor(
