@@ -110,8 +110,9 @@ def test_normalised_scores_of_the_baselines():
     assert scores["1-NN, normalised"][0] == pytest.approx(0, abs=1e-9)  # itself is its nearest neighbour
     for name, s in scores.items():
         assert s.shape == (2,) and s[1] > s[0], name
-    with pytest.raises(ValueError, match="knn_k"):
-        normalised_baseline_scores(normal, test, pca_components=5, knn_k=0, sigma=1.0, ink_offset=0.01)
+    for k in (0, len(normal) + 1):
+        with pytest.raises(ValueError, match="knn_k"):
+            normalised_baseline_scores(normal, test, pca_components=5, knn_k=k, sigma=1.0, ink_offset=0.01)
 
 
 def test_baselines_score_an_outlier_above_the_normal_images():

@@ -202,6 +202,8 @@ def normalised_baseline_scores(x_train: np.ndarray, x: np.ndarray, *, pca_compon
     x_train, x = _images("x_train", x_train), _images("x", x)
     _check_score_settings(sigma, ink_offset)
     k = _check_count("knn_k", knn_k)
+    if k > len(x_train):
+        raise ValueError(f"knn_k={k} is larger than the {len(x_train)} training images")
     pca = fit_pca(x_train, pca_components, seed=seed)
     pca_scores = normalised_error(x, pca_reconstruct(pca, x), sigma, ink_offset, side)
     b_train, b_x = _blurred(x_train.astype(np.float64), sigma, side), _blurred(x.astype(np.float64), sigma, side)
