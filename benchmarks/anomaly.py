@@ -16,7 +16,7 @@ import numpy as np
 
 from utils.anomaly import (auroc, baseline_scores, decision_summary, gcn_minmax, leave_one_out,
                            normalised_baseline_scores, normalised_error, one_vs_rest, reconstruction_error,
-                           threshold_at)
+                           squared_error, threshold_at)
 from utils.config import Mode
 from utils.recipes import EXPERIMENTS, PUBLISHED, AnomalySettings, Recipe
 from utils.repro import set_seed
@@ -51,10 +51,10 @@ def anomaly_tables(mode: Mode, cache: bool = False, settings: AnomalySettings | 
     def put(table: str, method: str, digit: int, value: float) -> None:
         out[table].setdefault(method, {})[str(digit)] = value
 
-    def score_all(table: str, ae, p, x_tr: np.ndarray) -> np.ndarray:
+    def score_all(table: str, d: int, ae, p, x_tr: np.ndarray) -> np.ndarray:
         """Both scores of the autoencoder and of the baselines; returns the autoencoder's normalised test scores."""
         x_hat = np.asarray(ae.predict(x_test, batch_size=2048, verbose=0))
-        put(table, "autoencoder", d, auroc(p.anomalous, np.mean((x_test.astype(np.float64) - x_hat) ** 2, axis=1)))
+        put(table, "autoencoder", d, auroc(p.anomalous, squared_error(x_test, x_hat)))
         normalised = normalised_error(x_test, x_hat, s.score_sigma, s.score_ink_offset)
         put(table, "autoencoder, normalised", d, auroc(p.anomalous, normalised))
         for name, scores in baseline_scores(x_tr, x_test, **base).items():
@@ -69,7 +69,7 @@ def anomaly_tables(mode: Mode, cache: bool = False, settings: AnomalySettings | 
         ae, sec, epochs["one_vs_rest"] = _detector(s.model, x_train[p.train], x_train[p.validation], mode,
                                                    f"one-vs-rest {d}", cache)
         seconds["one_vs_rest"].append(sec)
-        score_all("one_vs_rest", ae, p, x_train[p.train])
+        score_all("one_vs_rest", d, ae, p, x_train[p.train])
 
     for d in mode.pick(*s.gcn_digits):
         p = one_vs_rest(y_train, y_test, d, s.n_validation, mode.pick(*s.ovr_train_per_digit))
@@ -85,7 +85,7 @@ def anomaly_tables(mode: Mode, cache: bool = False, settings: AnomalySettings | 
         ae, sec, epochs["leave_one_out"] = _detector(s.loo_model, x_train[p.train], x_train[p.validation], mode,
                                                      f"leave-one-out {d}", cache)
         seconds["leave_one_out"].append(sec)
-        test_scores = score_all("leave_one_out", ae, p, x_train[p.train])  # the decision uses the normalised error
+        test_scores = score_all("leave_one_out", d, ae, p, x_train[p.train])  # the decision uses the normalised error
         x_val = x_train[p.validation]
         val_scores = normalised_error(x_val, np.asarray(ae.predict(x_val, batch_size=2048, verbose=0)), s.score_sigma,
                                       s.score_ink_offset)

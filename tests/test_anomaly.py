@@ -11,7 +11,7 @@ from benchmarks.report import check_relations
 from utils.anomaly import (OOD_KINDS, auroc, auroc_table, baseline_scores, decision_summary, gcn_minmax,
                            isolation_forest_score, knn_distance, leave_one_out, normal_split,
                            normalised_baseline_scores, normalised_error, ocsvm_score, one_vs_rest, ood_images,
-                           pca_error, reconstruction_error, threshold_at)
+                           pca_error, reconstruction_error, squared_error, threshold_at)
 from utils.models import layer_sizes
 from utils.recipes import EXPERIMENTS, PUBLISHED, RECIPES
 
@@ -71,6 +71,9 @@ def test_reconstruction_error_is_the_mse_per_image():
     np.testing.assert_allclose(reconstruction_error(zero, images), [1.0, 1.0])
     with pytest.raises(ValueError, match="non-empty batch of images"):
         reconstruction_error(model, x[0])
+    np.testing.assert_allclose(squared_error(x, np.zeros_like(x)), [1.0, 1.0])
+    with pytest.raises(ValueError, match="same non-empty batch"):
+        squared_error(x, x[:1])
 
 
 def stroke(row: int, col: int = 10, length: int = 8) -> np.ndarray:

@@ -148,8 +148,15 @@ def reconstruction_error(model: keras.Model, x: np.ndarray, batch_size: int = 20
     if x.ndim not in (2, 4) or len(x) == 0:
         raise ValueError(f"x must be a non-empty batch of images, shape (n, pixels) or (n, height, width, channels), "
                          f"got {x.shape}")
-    x_hat = np.asarray(model.predict(x, batch_size=batch_size, verbose=0)).reshape(x.shape)
-    return np.mean(((x.astype(np.float64) - x_hat) ** 2).reshape(len(x), -1), axis=1)
+    return squared_error(x, np.asarray(model.predict(x, batch_size=batch_size, verbose=0)).reshape(x.shape))
+
+
+def squared_error(x: np.ndarray, x_hat: np.ndarray) -> np.ndarray:
+    """The plain score: mean squared error of each image's reconstruction ``x_hat`` (any image shape)."""
+    x, x_hat = np.asarray(x, dtype=np.float64), np.asarray(x_hat, dtype=np.float64)
+    if x.shape != x_hat.shape or len(x) == 0:
+        raise ValueError(f"x and x_hat must be the same non-empty batch, got shapes {x.shape} and {x_hat.shape}")
+    return np.mean(((x - x_hat) ** 2).reshape(len(x), -1), axis=1)
 
 
 def _blurred(x: np.ndarray, sigma: float, side: int) -> np.ndarray:
