@@ -6,8 +6,9 @@ The notebook kernels that nbval starts inherit this environment. tests/fixtures/
 tests/test_harness.py, which runs them itself; the normal run does not collect them.
 
 The test command runs the tests twice, with TensorFlow and with JAX. The modules in BACKEND_FREE never touch
-a Keras backend (file checks, NumPy and scikit-learn baselines, report rendering, the website): under JAX
-they are skipped, with that reason, instead of giving the same result a second time.
+a Keras backend (file checks, NumPy and scikit-learn baselines, report rendering, tables, the website): under
+JAX they are skipped, with that reason, instead of giving the same result a second time. tests/test_imports.py
+checks that importing them loads no backend.
 """
 
 import os
@@ -21,9 +22,10 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 collect_ignore = ["tests/fixtures"]
 
 BACKEND_FREE = {
-    "test_baselines.py", "test_benchmarks.py", "test_checks.py", "test_config.py", "test_data.py",
-    "test_environment.py", "test_harness.py", "test_metrics.py", "test_noise.py", "test_notebook_files.py",
-    "test_notebook_prose.py", "test_plots.py", "test_site.py",
+    "test_baselines.py", "test_benchmarks.py", "test_checks.py", "test_classroom.py", "test_config.py", "test_data.py",
+    "test_environment.py", "test_harness.py", "test_imports.py", "test_metrics.py", "test_noise.py",
+    "test_notebook_files.py", "test_notebook_prose.py", "test_plots.py", "test_site.py", "test_stats.py",
+    "test_tables.py",
 }
 
 

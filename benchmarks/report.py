@@ -6,29 +6,28 @@ from typing import Any
 
 import numpy as np
 
-from utils.recipes import PUBLISHED, RECIPES
+from utils.published import PUBLISHED
+from utils.recipes import RECIPES
 
 from .anomaly import RELATIONS as ANOMALY_RELATIONS, check as check_anomaly, render_section as render_anomaly
+from .common import display, pct, ran, table, task_results
 from .conv import RELATIONS as CONV_RELATIONS, check as check_conv, render_section as render_conv
 from .vae import RELATIONS as VAE_RELATIONS, check as check_vae, render_section as render_vae
 
-NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
-# Published anchors: utils/recipes.py, PUBLISHED (the notebooks print the same ones).
+# Published anchors: utils/published.py, PUBLISHED (the notebooks print the same ones).
 SAINBURG = "Sainburg, McInnes & Gentner (2021), table 1"
 HINTON = "Hinton & Salakhutdinov (2006), Science 313:504"
 LR_RAW = PUBLISHED["lr_raw_pixels"].source
 
 
-def _pair(name: str) -> str:
+def _published_pair(name: str) -> str:
+    """A published pair of percentages, ``PUBLISHED[name]`` (1-NN and 5-NN accuracy): ``"76.5 / 79.3 %"``."""
     a, b = PUBLISHED[name].value
     return f"{a:.1f} / {b:.1f} %"
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.2f} %"
-
-
 def _mean_sd(values: list[float]) -> str:
+    """Mean ± standard deviation of accuracies, in percent."""
     return f"{100 * np.mean(values):.2f} ± {100 * np.std(values):.1f} %"
 
 
@@ -37,12 +36,12 @@ def check_relations(results: dict[str, dict[str, Any]]) -> list[str]:
     problems = []
     first = next(iter(results))
     for backend, res in results.items():
-        b = NAMES.get(backend, backend)
+        b = display(backend)
         if "ae2" in res:
             ae, pca = res["ae2"]["ae"], res["ae2"]["pca"]
             for k in ("knn1", "knn5"):
                 if not ae[k] > pca[k]:
-                    problems.append(f"{b}: 2-D autoencoder {k} {_pct(ae[k])} is not above PCA-2's {_pct(pca[k])}")
+                    problems.append(f"{b}: 2-D autoencoder {k} {pct(ae[k])} is not above PCA-2's {pct(pca[k])}")
             if not ae["sse"] < pca["sse"]:
                 problems.append(f"{b}: 2-D autoencoder error {ae['sse']:.2f} is not below PCA-2's {pca['sse']:.2f}")
         if "ae30" in res and not res["ae30"]["ae"]["sse"] < res["ae30"]["pca"]["sse"]:
@@ -52,8 +51,8 @@ def check_relations(results: dict[str, dict[str, Any]]) -> list[str]:
             f = res["features"]
             ae, pca = f["all_labels"]["ae"], f["all_labels"]["pca"]
             if not abs(ae - pca) < 0.02:  # notebook 03's claim: as good as PCA of the same size, within 2 points
-                problems.append(f"{b}: LR on the 32-number code {_pct(ae)} is not within 2 points of PCA-32's "
-                                f"{_pct(pca)}")
+                problems.append(f"{b}: LR on the 32-number code {pct(ae)} is not within 2 points of PCA-32's "
+                                f"{pct(pca)}")
             few = f["few_labels"]
             if not np.mean(few["ae"]["100"]) > np.mean(few["raw"]["100"]):
                 problems.append(f"{b}: with 100 labels, LR on the code is not above LR on raw pixels")
@@ -73,9 +72,22 @@ def check_relations(results: dict[str, dict[str, Any]]) -> list[str]:
 
 def render(results: dict[str, dict[str, Any]], throughput: str | None, mode: str, total_seconds: float,
            problems: list[str]) -> str:
-    """The markdown report."""
-    backends = list(results)
-    first = results[backends[0]]
+    """The markdown report: one section per notebook (05-07 when their task ran), the training cost, the
+    training throughput (``throughput``, :func:`benchmarks.throughput.render`, when measured) and the
+    relations checked (``problems``: :func:`check_relations`)."""
+    out = render_header(mode, total_seconds)
+    for section in (render_2d_codes, render_30d_codes, render_features, render_denoising,  # notebooks 02-04
+                    render_conv, render_anomaly, render_vae,  # notebooks 05, 07, 06: when their task ran
+                    render_cost):
+        out += section(results)
+    if throughput:
+        out += [throughput, ""]
+    out += render_relations(results, problems)
+    return "\n".join(out) + "\n"
+
+
+def render_header(mode: str, total_seconds: float) -> list[str]:
+    """The report's title and how it was made; in quick mode, a warning that its numbers are not results."""
     out = [
         "# Benchmarks: the collection's headline numbers",
         "",
@@ -88,118 +100,128 @@ def render(results: dict[str, dict[str, Any]], throughput: str | None, mode: str
     if mode != "full":
         out += ["**Quick mode: small subsets and few epochs. These numbers only check relations; they are not "
                 "the collection's results.**", ""]
+    return out
 
-    # 2-D codes
-    out += ["## 2-D codes (notebook 02)", "",
-            "k-NN classifiers fitted on training codes, scored on test codes; summed squared reconstruction error "
-            "per test image.", "",
-            "| method | 1-NN | 5-NN | error per image | published 1-NN / 5-NN |", "|---|---|---|---|---|"]
+
+def render_2d_codes(results: dict[str, dict[str, Any]]) -> list[str]:
+    """Notebook 02's 2-D codes: k-NN accuracy and reconstruction error of PCA-2, the autoencoders and t-SNE."""
+    first = results[next(iter(results))]
     pca = first["ae2"]["pca"]
-    out.append(f"| PCA, 2 components | {_pct(pca['knn1'])} | {_pct(pca['knn5'])} | {pca['sse']:.2f} | "
-               f"{_pair('knn_2d_pca')} |")
-    for b in backends:
-        ae = results[b]["ae2"]["ae"]
-        out.append(f"| autoencoder {RECIPES['ae2'].sizes()}, {NAMES[b]} | {_pct(ae['knn1'])} | {_pct(ae['knn5'])} | "
-                   f"{ae['sse']:.2f} | {_pair('knn_2d_ae')} |")
+    rows = [["PCA, 2 components", pct(pca["knn1"]), pct(pca["knn5"]), f"{pca['sse']:.2f}",
+             _published_pair("knn_2d_pca")]]
+    for b, r in task_results(results, "ae2"):
+        rows.append([f"autoencoder {RECIPES['ae2'].sizes()}, {b}", pct(r["ae"]["knn1"]), pct(r["ae"]["knn5"]),
+                     f"{r['ae']['sse']:.2f}", _published_pair("knn_2d_ae")])
     if "tsne" in first:
         t = first["tsne"]["tsne"]
-        out.append(f"| t-SNE ({t['subset'][0]:,} train + {t['subset'][1]:,} test images, one embedding) | "
-                   f"{_pct(t['knn1'])} | {_pct(t['knn5'])} | – | {_pair('knn_2d_tsne')} |")
-    out += ["", f"Published: {SAINBURG} (MNIST, 2-D embeddings, same k-NN protocol).", ""]
+        rows.append([f"t-SNE ({t['subset'][0]:,} train + {t['subset'][1]:,} test images, one embedding)",
+                     pct(t["knn1"]), pct(t["knn5"]), "–", _published_pair("knn_2d_tsne")])
+    return (["## 2-D codes (notebook 02)", "",
+             "k-NN classifiers fitted on training codes, scored on test codes; summed squared reconstruction error "
+             "per test image.", ""]
+            + table(["method", "1-NN", "5-NN", "error per image", "published 1-NN / 5-NN"], rows)
+            + ["", f"Published: {SAINBURG} (MNIST, 2-D embeddings, same k-NN protocol).", ""])
 
-    # 30-D codes
-    out += ["## 30-D codes (notebook 02): Hinton & Salakhutdinov's autoencoder", "",
-            "| method | summed squared error per test image | published |", "|---|---|---|",
-            f"| PCA, 30 components | {first['ae30']['pca']['sse']:.2f} | {PUBLISHED['sse30_pca'].value:.2f} |",
-            f"| logistic PCA, 30 components | not measured | {PUBLISHED['sse30_logistic_pca'].value:.2f} |"]
-    for b in backends:
-        out.append(f"| autoencoder {RECIPES['ae30'].sizes()}, {NAMES[b]} | {results[b]['ae30']['ae']['sse']:.2f} | "
-                   f"{PUBLISHED['sse30_ae'].value:.2f} (RBM pretraining) |")
-    out += ["", f"Published: {HINTON}. Ours: trained end to end, {RECIPES['ae30']}.", ""]
 
-    # features
-    f0 = first["features"]
-    n_seeds = len(f0["few_labels"]["raw"]["100"])
-    out += ["## Features (notebook 03)", "",
-            "Logistic regression on standardised features (all 60,000 training labels, or a class-balanced subset "
-            f"of 100 or 1,000; mean ± sd over {n_seeds} subsets); the last rows train the encoder itself "
-            "(784-256-128-32 + layer normalisation + softmax) on the same few labels.", "",
-            "| features | all labels | 100 labels | 1,000 labels |", "|---|---|---|---|"]
-    few0 = f0["few_labels"]
-    out.append(f"| raw pixels (784) + LR | {_pct(f0['all_labels']['raw'])} | {_mean_sd(few0['raw']['100'])} | "
-               f"{_mean_sd(few0['raw']['1000'])} |")
-    out.append(f"| PCA, 32 components + LR | {_pct(f0['all_labels']['pca'])} | {_mean_sd(few0['pca']['100'])} | "
-               f"{_mean_sd(few0['pca']['1000'])} |")
-    for b in backends:
-        f = results[b]["features"]
+def render_30d_codes(results: dict[str, dict[str, Any]]) -> list[str]:
+    """Notebook 02's 30-D codes: reconstruction error of PCA-30 and the autoencoders, with Hinton's numbers."""
+    first = results[next(iter(results))]
+    rows = [["PCA, 30 components", f"{first['ae30']['pca']['sse']:.2f}", f"{PUBLISHED['sse30_pca'].value:.2f}"],
+            ["logistic PCA, 30 components", "not measured", f"{PUBLISHED['sse30_logistic_pca'].value:.2f}"]]
+    for b, r in task_results(results, "ae30"):
+        rows.append([f"autoencoder {RECIPES['ae30'].sizes()}, {b}", f"{r['ae']['sse']:.2f}",
+                     f"{PUBLISHED['sse30_ae'].value:.2f} (RBM pretraining)"])
+    return (["## 30-D codes (notebook 02): Hinton & Salakhutdinov's autoencoder", ""]
+            + table(["method", "summed squared error per test image", "published"], rows)
+            + ["", f"Published: {HINTON}. Ours: trained end to end, {RECIPES['ae30']}.", ""])
+
+
+def render_features(results: dict[str, dict[str, Any]]) -> list[str]:
+    """Notebook 03's features: a linear classifier on raw pixels, PCA-32 and the code, with all labels and few."""
+    first = results[next(iter(results))]["features"]
+    few = first["few_labels"]
+    rows = [["raw pixels (784) + LR", pct(first["all_labels"]["raw"]), *_few_labels(few["raw"])],
+            ["PCA, 32 components + LR", pct(first["all_labels"]["pca"]), *_few_labels(few["pca"])]]
+    for b, f in task_results(results, "features"):
         few = f["few_labels"]
-        out.append(f"| autoencoder code (32) + LR, {NAMES[b]} | {_pct(f['all_labels']['ae'])} | "
-                   f"{_mean_sd(few['ae']['100'])} | {_mean_sd(few['ae']['1000'])} |")
-        out.append(f"| encoder fine-tuned from the autoencoder, {NAMES[b]} | – | {_mean_sd(few['finetuned']['100'])} | "
-                   f"{_mean_sd(few['finetuned']['1000'])} |")
-        out.append(f"| same network from random weights, {NAMES[b]} | – | {_mean_sd(few['random']['100'])} | "
-                   f"{_mean_sd(few['random']['1000'])} |")
-    out += ["", f"Published, raw pixels: {LR_RAW}.", ""]
+        rows += [[f"autoencoder code (32) + LR, {b}", pct(f["all_labels"]["ae"]), *_few_labels(few["ae"])],
+                 [f"encoder fine-tuned from the autoencoder, {b}", "–", *_few_labels(few["finetuned"])],
+                 [f"same network from random weights, {b}", "–", *_few_labels(few["random"])]]
+    n_seeds = len(first["few_labels"]["raw"]["100"])
+    return (["## Features (notebook 03)", "",
+             "Logistic regression on standardised features (all 60,000 training labels, or a class-balanced subset "
+             f"of 100 or 1,000; mean ± sd over {n_seeds} subsets); the last rows train the encoder itself "
+             "(784-256-128-32 + layer normalisation + softmax) on the same few labels.", ""]
+            + table(["features", "all labels", "100 labels", "1,000 labels"], rows)
+            + ["", f"Published, raw pixels: {LR_RAW}.", ""])
 
-    # denoising
-    d0 = first["dae"]
-    out += [f"## Denoising (notebook 04): Gaussian noise, σ = {d0['sigma']}", "",
-            "Test PSNR and SSIM against the clean images. Each classical filter uses its best setting on 2,000 "
-            "held-out training images.", "",
-            "| method | setting | PSNR dB | SSIM |", "|---|---|---|---|"]
-    for name, row in d0["rows"].items():
-        if name != "denoising autoencoder":
-            out.append(f"| {name} | {row['setting']} | {row['psnr']:.2f} | {row['ssim']:.3f} |")
-    for b in backends:
-        row = results[b]["dae"]["rows"]["denoising autoencoder"]
-        out.append(f"| denoising autoencoder {RECIPES['dae'].sizes()}, {NAMES[b]} | – | {row['psnr']:.2f} | "
-                   f"{row['ssim']:.3f} |")
-    out += ["", "No published anchor uses this exact noise on MNIST; the baselines are measured in the same run.", ""]
 
-    out += render_conv(results)  # notebook 05, when the task ran
-    out += render_anomaly(results)  # notebook 07, when the task ran
-    out += render_vae(results)  # notebook 06, when the task ran
+def _few_labels(accuracies: dict[str, list[float]]) -> list[str]:
+    """The cells of one feature's accuracies with 100 and 1,000 labels (mean ± sd over the subsets)."""
+    return [_mean_sd(accuracies["100"]), _mean_sd(accuracies["1000"])]
 
-    # cost
-    out += ["## Training cost", "",
-            "Seconds per epoch include the first epoch's compilation. Peak memory: the resident set of the process "
-            "that loaded MNIST, trained the model and ran its baselines.", ""]
+
+def render_denoising(results: dict[str, dict[str, Any]]) -> list[str]:
+    """Notebook 04's denoisers: test PSNR and SSIM of the classical filters (tuned) and the autoencoders."""
+    first = results[next(iter(results))]["dae"]
+    rows = [[name, row["setting"], f"{row['psnr']:.2f}", f"{row['ssim']:.3f}"]
+            for name, row in first["rows"].items() if name != "denoising autoencoder"]
+    for b, r in task_results(results, "dae"):
+        row = r["rows"]["denoising autoencoder"]
+        rows.append([f"denoising autoencoder {RECIPES['dae'].sizes()}, {b}", "–", f"{row['psnr']:.2f}",
+                     f"{row['ssim']:.3f}"])
+    return ([f"## Denoising (notebook 04): Gaussian noise, σ = {first['sigma']}", "",
+             "Test PSNR and SSIM against the clean images. Each classical filter uses its best setting on 2,000 "
+             "held-out training images.", ""]
+            + table(["method", "setting", "PSNR dB", "SSIM"], rows)
+            + ["", "No published anchor uses this exact noise on MNIST; the baselines are measured in the same run.",
+               ""])
+
+
+def render_cost(results: dict[str, dict[str, Any]]) -> list[str]:
+    """The training cost of notebooks 02-04's models on each backend (with JAX's time relative to TensorFlow's
+    when both ran) and the machines they ran on."""
     has_ratio = "tensorflow" in results and "jax" in results
-    out += ["| model | backend | epochs | seconds per epoch | training time | peak memory |"
-            + (" JAX / TF time per epoch |" if has_ratio else ""),
-            "|---|---|---|---|---|---|" + ("---|" if has_ratio else "")]
+    rows = []
     for task in ("ae2", "ae30", "features", "dae"):
-        for b in backends:
+        for b in results:
             c = results[b][task]["cost"]
-            ratio = ""
+            row = [c["model"], display(b), str(c["epochs"]), f"{c['seconds_per_epoch']:.2f} s",
+                   f"{c['train_seconds']:.0f} s", f"{results[b][task]['peak_rss_mb']:,.0f} MB"]
             if has_ratio:
-                ratio = " – |"
-                if b == "jax":
-                    tf = results["tensorflow"][task]["cost"]["seconds_per_epoch"]
-                    ratio = f" {c['seconds_per_epoch'] / tf:.2f} |"
-            out.append(f"| {c['model']} | {NAMES[b]} | {c['epochs']} | {c['seconds_per_epoch']:.2f} s | "
-                       f"{c['train_seconds']:.0f} s | {results[b][task]['peak_rss_mb']:,.0f} MB |{ratio}")
-    out += ["", "Machine:", ""]
-    for b in backends:
-        m = results[b]["ae2"]["machine"]
-        out.append(f"- {NAMES[b]}: {m['cpu']}, {m['cpus']} CPUs; Python {m['python']}, Keras {m['keras']}, "
-                   f"{m['backend']} {m['backend_version']}, NumPy {m['numpy']}")
-    out.append("")
+                tf = results["tensorflow"][task]["cost"]["seconds_per_epoch"]
+                row.append(f"{c['seconds_per_epoch'] / tf:.2f}" if b == "jax" else "–")
+            rows.append(row)
+    header = ["model", "backend", "epochs", "seconds per epoch", "training time", "peak memory"]
+    return (["## Training cost", "",
+             "Seconds per epoch include the first epoch's compilation. Peak memory: the resident set of the process "
+             "that loaded MNIST, trained the model and ran its baselines.", ""]
+            + table(header + (["JAX / TF time per epoch"] if has_ratio else []), rows)
+            + ["", "Machine:", ""] + _machines(results) + [""])
 
-    if throughput:
-        out += [throughput, ""]
-    out += ["## Relations checked", ""]
+
+def _machines(results: dict[str, dict[str, Any]]) -> list[str]:
+    """One line per backend: the machine and the versions its results were measured with."""
+    out = []
+    for b in results:
+        m = results[b]["ae2"]["machine"]
+        out.append(f"- {display(b)}: {m['cpu']}, {m['cpus']} CPUs; Python {m['python']}, Keras {m['keras']}, "
+                   f"{m['backend']} {m['backend_version']}, NumPy {m['numpy']}")
+    return out
+
+
+def render_relations(results: dict[str, dict[str, Any]], problems: list[str]) -> list[str]:
+    """The relations checked: what failed, or what holds (with notebooks 05-07's when their task ran)."""
+    out = ["## Relations checked", ""]
     out += [f"- FAILED: {p}" for p in problems] or [
         "All hold: each autoencoder beats its baseline (k-NN accuracy and error against PCA-2, error against "
         "PCA-30, PSNR against every classical filter), the 32-number code is within 2 points of PCA-32 for a "
         "linear classifier and above raw pixels with 100 labels, t-SNE is above PCA-2."]
-    if not problems and any("conv" in r for r in results.values()):
-        out += ["", CONV_RELATIONS]
-    if not problems and any("anomaly" in r for r in results.values()):
-        out += ["", ANOMALY_RELATIONS]
-    if not problems and any("vae" in r for r in results.values()):
-        out += ["", VAE_RELATIONS]
-    return "\n".join(out) + "\n"
+    if not problems:
+        for task, relations in (("conv", CONV_RELATIONS), ("anomaly", ANOMALY_RELATIONS), ("vae", VAE_RELATIONS)):
+            if ran(results, task):
+                out += ["", relations]
+    return out
 
 
 #: The report sections that a task renders on its own (``python -m benchmarks --tasks ...``), by heading, and

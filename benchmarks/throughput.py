@@ -34,10 +34,12 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .common import display, table
+
 N_IMAGES = 12_800
 REPEATS = 3
 AB_ROUNDS = 7  # before/after: passes of each steps-per-execution setting, alternated
-MODELS = ("ae2", "ae30", "cae32")  # RECIPES, then CONV_RECIPES
+MODELS = ("ae2", "ae30", "cae32")  # names in RECIPES: two dense, one convolutional
 STEPS = (1, 8)  # steps per execution, both measured: train() used 1 before issue 14 and 8 under TensorFlow since
 
 
@@ -67,48 +69,57 @@ def _best_rate(one_pass: Callable[[], Any], n: int) -> float:
 
 
 def _eager_rate(build: Callable, x, batch_size: int) -> float:
+    """Images per second of an eager, hand-written gradient loop (TensorFlow, JAX; NaN under other backends)."""
     import keras
 
     model = build()
     optimizer = keras.optimizers.Adam(1e-3)
-    backend = keras.backend.backend()
-    batches = [x[i:i + batch_size] for i in range(0, len(x), batch_size)]
-    if backend == "tensorflow":
-        import tensorflow as tf  # the benchmark compares against backend-specific code on purpose
-
-        def step(batch):
-            with tf.GradientTape() as tape:
-                loss = tf.reduce_mean(tf.square(model(batch, training=True) - batch))
-            grads = tape.gradient(loss, model.trainable_variables)
-            optimizer.apply_gradients(zip(grads, model.trainable_variables))
-
-        def epoch():
-            for b in batches:
-                step(tf.constant(b))
-    elif backend == "jax":
-        import jax
-        import jax.numpy as jnp
-
-        optimizer.build(model.trainable_variables)
-        state = {"t": [v.value for v in model.trainable_variables],
-                 "n": [v.value for v in model.non_trainable_variables],
-                 "o": [v.value for v in optimizer.variables]}
-
-        def loss_fn(trainable, non_trainable, batch):
-            out, _ = model.stateless_call(trainable, non_trainable, batch, training=True)
-            return jnp.mean((out - batch) ** 2)
-
-        grad_fn = jax.value_and_grad(loss_fn)  # no jax.jit: every operation dispatched one by one
-
-        def epoch():
-            for b in batches:
-                _, grads = grad_fn(state["t"], state["n"], jnp.asarray(b))
-                state["t"], state["o"] = optimizer.stateless_apply(state["o"], grads, state["t"])
-            jax.block_until_ready(state["t"])  # JAX runs asynchronously: wait for the last step
-    else:
+    eager_epoch = {"tensorflow": _tensorflow_epoch, "jax": _jax_epoch}.get(keras.backend.backend())
+    if eager_epoch is None:
         return float("nan")
+    epoch = eager_epoch(model, optimizer, [x[i:i + batch_size] for i in range(0, len(x), batch_size)])
     epoch()  # warm-up
     return _best_rate(epoch, len(x))
+
+
+def _tensorflow_epoch(model, optimizer, batches: list) -> Callable[[], None]:
+    """One pass over ``batches`` with ``tf.GradientTape`` and no ``tf.function``."""
+    import tensorflow as tf  # the benchmark compares against backend-specific code on purpose
+
+    def step(batch):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(model(batch, training=True) - batch))
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+
+    def epoch():
+        for b in batches:
+            step(tf.constant(b))
+    return epoch
+
+
+def _jax_epoch(model, optimizer, batches: list) -> Callable[[], None]:
+    """One pass over ``batches`` with ``jax.value_and_grad`` and no ``jax.jit``."""
+    import jax
+    import jax.numpy as jnp
+
+    optimizer.build(model.trainable_variables)
+    state = {"t": [v.value for v in model.trainable_variables],
+             "n": [v.value for v in model.non_trainable_variables],
+             "o": [v.value for v in optimizer.variables]}
+
+    def loss_fn(trainable, non_trainable, batch):
+        out, _ = model.stateless_call(trainable, non_trainable, batch, training=True)
+        return jnp.mean((out - batch) ** 2)
+
+    grad_fn = jax.value_and_grad(loss_fn)  # no jax.jit: every operation dispatched one by one
+
+    def epoch():
+        for b in batches:
+            _, grads = grad_fn(state["t"], state["n"], jnp.asarray(b))
+            state["t"], state["o"] = optimizer.stateless_apply(state["o"], grads, state["t"])
+        jax.block_until_ready(state["t"])  # JAX runs asynchronously: wait for the last step
+    return epoch
 
 
 def _ab_rates(build: Callable, x, batch_size: int, steps: tuple[int, ...]) -> dict[str, list[float]]:
@@ -125,11 +136,11 @@ def _ab_rates(build: Callable, x, batch_size: int, steps: tuple[int, ...]) -> di
 
 def measure() -> dict[str, Any]:
     """All throughput variants for this process's backend."""
-    import utils  # noqa: F401
+    import utils.backend  # noqa: F401  (first: hides TensorFlow's start-up log)
     import keras
 
     from utils.data import load_mnist
-    from utils.recipes import CONV_RECIPES, RECIPES
+    from utils.recipes import RECIPES, ConvRecipe
     from utils.training import default_steps_per_execution
 
     flat = load_mnist(flatten=True, n_train=N_IMAGES, n_test=10).x_train
@@ -140,8 +151,8 @@ def measure() -> dict[str, Any]:
     out: dict[str, Any] = {"backend": backend, "n_images": N_IMAGES, "repeats": REPEATS, "ab_rounds": AB_ROUNDS,
                            "machine": machine(), "models": {}}
     for name in MODELS:
-        conv = name in CONV_RECIPES and name not in RECIPES
-        r = CONV_RECIPES[name] if conv else RECIPES[name]
+        r = RECIPES[name]
+        conv = isinstance(r, ConvRecipe)
         x = flat.reshape(-1, 28, 28, 1) if conv else flat
 
         def build(r=r):
@@ -182,7 +193,6 @@ def run_all(backends: list[str], workdir: Path) -> str:
 
 def render(results: list[dict[str, Any]]) -> str:
     """Markdown tables: images per second, relative to each backend's training path; the before/after table."""
-    names = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
     lines = ["## Training throughput", "",
              f"Images per second while training ({results[0]['n_images']:,} images, timed after a warm-up pass, "
              f"so compilation is not counted; the fastest of {results[0].get('repeats', 1)} passes); in brackets, "
@@ -190,41 +200,50 @@ def render(results: list[dict[str, Any]]) -> str:
              "(`train()`: `model.fit`, the recipe's batch size, compiled, the backend's steps per execution), "
              "marked ◀.", ""]
     for name in results[0]["models"]:
-        model = results[0]["models"][name]
-        lines += [f"**{model['sizes']}** (recipe batch size {model['batch_size']})", "",
-                  "| training path | " + " | ".join(names[r["backend"]] for r in results) + " |",
-                  "|---|" + "---|" * len(results)]
-        for row in model["rates"]:
-            cells = []
-            for r in results:
-                m = r["models"][name]
-                rate, ours = m["rates"][row], m["rates"][m["train_path"]]
-                cells.append(f"{rate:,.0f} ({rate / ours:.2f}×){' ◀' if row == m['train_path'] else ''}")
-            lines.append(f"| {row} | " + " | ".join(cells) + " |")
-        lines.append("")
-    ab_rows = []
-    for name in results[0]["models"]:
-        for r in results:
-            ab = r["models"][name].get("ab")
-            if ab:
-                med = {k: float(np.median(v)) for k, v in ab.items()}
-                cells = [f"{med[str(k)]:,.0f} ({min(ab[str(k)]):,.0f}–{max(ab[str(k)]):,.0f})" for k in STEPS]
-                ab_rows.append(f"| {r['models'][name]['sizes']} | {names[r['backend']]} | " + " | ".join(cells)
-                               + f" | {med[str(STEPS[-1])] / med[str(STEPS[0])]:.2f}× |")
-    if ab_rows:
-        lines += ["**Before and after: steps per execution** (1: `train()` before issue 14, and under JAX now; "
-                  "8: `train()` under TensorFlow now). Two compiled copies of each model, their passes alternated "
-                  f"{results[0].get('ab_rounds', AB_ROUNDS)} times; median images per second (slowest–fastest "
-                  "pass).", "",
-                  "| model | backend | " + " | ".join(f"steps_per_execution={k}" for k in STEPS)
-                  + f" | {STEPS[-1]} / {STEPS[0]} (medians) |", "|---|---|" + "---|" * (len(STEPS) + 1),
-                  *ab_rows, ""]
-    machines = [f"{names[r['backend']]}: {r['machine']['cpu']}, {r['machine']['cpus']} CPUs; Keras "
+        lines += _rates_table(results, name) + [""]
+    lines += _steps_table(results)
+    machines = [f"{display(r['backend'])}: {r['machine']['cpu']}, {r['machine']['cpus']} CPUs; Keras "
                 f"{r['machine']['keras']}, {r['backend']} {r['machine']['backend_version']}"
                 for r in results if "machine" in r]
     if machines:
         lines += ["Machine: " + "; ".join(machines) + ".", ""]
     return "\n".join(lines)
+
+
+def _rates_table(results: list[dict[str, Any]], name: str) -> list[str]:
+    """Model ``name``: images per second of each training path on each backend, relative to its own path."""
+    model = results[0]["models"][name]
+    rows = []
+    for row in model["rates"]:
+        cells = []
+        for r in results:
+            m = r["models"][name]
+            rate, ours = m["rates"][row], m["rates"][m["train_path"]]
+            cells.append(f"{rate:,.0f} ({rate / ours:.2f}×){' ◀' if row == m['train_path'] else ''}")
+        rows.append([row, *cells])
+    return ([f"**{model['sizes']}** (recipe batch size {model['batch_size']})", ""]
+            + table(["training path", *(display(r["backend"]) for r in results)], rows))
+
+
+def _steps_table(results: list[dict[str, Any]]) -> list[str]:
+    """The before/after of steps per execution: median (and range of) images per second of each setting."""
+    rows = []
+    for name in results[0]["models"]:
+        for r in results:
+            ab = r["models"][name].get("ab")
+            if ab:
+                med = {k: float(np.median(v)) for k, v in ab.items()}
+                rows.append([r["models"][name]["sizes"], display(r["backend"]),
+                             *(f"{med[str(k)]:,.0f} ({min(ab[str(k)]):,.0f}–{max(ab[str(k)]):,.0f})" for k in STEPS),
+                             f"{med[str(STEPS[-1])] / med[str(STEPS[0])]:.2f}×"])
+    if not rows:
+        return []
+    return (["**Before and after: steps per execution** (1: `train()` before issue 14, and under JAX now; "
+             "8: `train()` under TensorFlow now). Two compiled copies of each model, their passes alternated "
+             f"{results[0].get('ab_rounds', AB_ROUNDS)} times; median images per second (slowest–fastest "
+             "pass).", ""]
+            + table(["model", "backend", *(f"steps_per_execution={k}" for k in STEPS),
+                     f"{STEPS[-1]} / {STEPS[0]} (medians)"], rows) + [""])
 
 
 def main(argv: list[str] | None = None) -> int:

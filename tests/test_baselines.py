@@ -1,10 +1,13 @@
-"""utils/baselines.py: PCA, k-NN, the linear probe and the classical denoisers."""
+"""utils/baselines.py: PCA, k-NN, the linear probe, the classical denoisers and the classical anomaly detectors."""
 
 import numpy as np
 import pytest
 
-from utils.baselines import best_setting, classical_denoisers, fit_pca, knn_accuracy, linear_probe, pca_reconstruct
+from utils.baselines import (baseline_scores, best_filter, best_setting, classical_denoisers, fit_pca,
+                             isolation_forest_score, knn_accuracy, knn_distance, linear_probe, ocsvm_score,
+                             pca_error, pca_reconstruct)
 from utils.metrics import mse_per_pixel, psnr
+from utils.noise import corrupt
 
 
 def test_pca_with_all_components_is_lossless_and_few_components_lose():
@@ -58,3 +61,47 @@ def test_classical_denoisers_and_best_setting():
         classical_denoisers(clean[:150], **{**grids, "blur_sigmas": ()})
     with pytest.raises(ValueError, match="no settings"):
         best_setting({}, clean, noisy)
+
+
+def test_best_filter_tunes_a_filter_on_held_out_images():
+    rng = np.random.default_rng(1)
+    clean = np.zeros((120, 28, 28), np.float32)
+    for i, col in enumerate(rng.integers(4, 20, 120)):
+        clean[i, 8:20, col:col + 4] = 1.0
+    clean = clean.reshape(120, 784)
+    filters = classical_denoisers(clean[:80], median_sizes=(3, 5), blur_sigmas=(0.5, 1.0), pca_components=(8,))
+    tuning = clean[80:]
+    for name in filters:
+        setting, f = best_filter(filters, name, tuning, "gaussian", 0.3, seed=7)
+        expected = best_setting(filters[name], tuning, corrupt(tuning, "gaussian", 0.3, seed=7))
+        assert setting == expected[0] and f is expected[1], name  # the notebooks' former closure, written out
+    with pytest.raises(ValueError, match="no filter named"):
+        best_filter(filters, "wiener", tuning, "gaussian", 0.3, seed=7)
+    with pytest.raises(ValueError, match="unknown noise model"):
+        best_filter(filters, "median filter", tuning, "speckle", 0.3, seed=7)
+
+
+def test_anomaly_detectors_score_an_outlier_above_the_normal_images():
+    rng = np.random.default_rng(0)
+    normal = rng.normal(0, 0.1, (200, 8)).astype(np.float32)
+    normal[:, 0] += np.linspace(-1, 1, 200)  # the normal data lie along one direction
+    test = np.vstack([normal[:20], np.full((1, 8), 2.0, np.float32)])
+    scores = baseline_scores(normal, test, pca_components=1, knn_k=3, n_trees=50, ocsvm_nu=0.1,
+                             ocsvm_max_train=100, seed=0)
+    assert set(scores) == {"PCA-1 error", "3-NN distance", "isolation forest", "one-class SVM"}
+    for name, s in scores.items():
+        assert s.shape == (21,) and s[-1] > s[:-1].max(), name
+    assert knn_distance(normal, normal[:1], 1)[0] == pytest.approx(0, abs=1e-3)  # itself is its nearest neighbour
+    with pytest.raises(ValueError, match="larger than"):
+        knn_distance(normal[:2], test, 3)
+    with pytest.raises(ValueError, match="k must be a positive int"):
+        knn_distance(normal, test, 0)
+    with pytest.raises(ValueError, match="nu"):
+        ocsvm_score(normal, test, nu=0)
+    with pytest.raises(ValueError, match="max_train must be a positive int or None"):
+        ocsvm_score(normal, test, max_train=0)
+    with pytest.raises(ValueError, match="flattened images"):
+        pca_error(normal, test.reshape(21, 2, 4), 1)
+    assert pca_error(normal, test, 1).shape == (21,)
+    a, b = isolation_forest_score(normal, test, 20, seed=1), isolation_forest_score(normal, test, 20, seed=1)
+    assert np.array_equal(a, b)  # seeded

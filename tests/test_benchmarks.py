@@ -1,13 +1,24 @@
 """The benchmark's report and relation checks, on made-up results (the real runs: README, Benchmarks)."""
 
 import copy
+import json
 import os
+from pathlib import Path
 
 import pytest
 
 from benchmarks.__main__ import installed_backends, main
-from benchmarks.report import check_relations, render, render_sections
+import benchmarks.seeds as seed_spread
+from benchmarks.anomaly import RELATIONS as ANOMALY_RELATIONS, render_section as render_anomaly
+from benchmarks.common import display, ran, run_seed, table, task_results
+from benchmarks.conv import RELATIONS as CONV_RELATIONS, render_section as render_conv
+from benchmarks.report import (check_relations, render, render_2d_codes, render_30d_codes, render_cost,
+                               render_denoising, render_features, render_relations, render_sections)
 from benchmarks.throughput import render as render_throughput
+from benchmarks.vae import RELATIONS as VAE_RELATIONS, render_section as render_vae
+from utils.stats import spread
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 MACHINE = {"cpu": "test CPU", "cpus": 2, "python": "3.11", "keras": "3", "backend": "tensorflow",
            "backend_version": "2", "numpy": "2"}
@@ -173,3 +184,288 @@ def test_measured_results_are_kept_when_writing_the_report_fails(monkeypatch, tm
         assert '"measured": 42' in open(kept).read()
     finally:
         os.remove(kept)
+
+
+def fixed_results() -> dict:
+    """A quick run's results (TensorFlow), a second backend made up from them, every task in full mode (so that
+    every part of the report renders), a throughput section: ``tests/fixtures/benchmark_results.json``."""
+    return json.loads((FIXTURES / "benchmark_results.json").read_text(encoding="utf-8"))
+
+
+def render_fixed() -> str:
+    f = fixed_results()
+    return render(f["results"], f["throughput"], f["mode"], f["seconds"], f["problems"])
+
+
+def write_expected_report() -> None:
+    """After a change to the report's text on purpose: ``python -c "from tests.test_benchmarks import
+    write_expected_report as w; w()"``, then read the diff of tests/fixtures/benchmark_report.md."""
+    (FIXTURES / "benchmark_report.md").write_text(render_fixed(), encoding="utf-8")
+
+
+def test_report_is_the_same_for_the_same_results():
+    expected = (FIXTURES / "benchmark_report.md").read_text(encoding="utf-8")
+    assert render_fixed() == expected, "the report changed; if on purpose, see write_expected_report"
+
+
+def test_each_section_renders_alone_and_the_report_is_them_in_order():
+    f = fixed_results()
+    r = f["results"]
+    report = render_fixed()
+    at = 0
+    for section in (render_2d_codes, render_30d_codes, render_features, render_denoising, render_conv,
+                    render_anomaly, render_vae, render_cost):
+        lines = section(r)
+        assert lines[0].startswith("## ") and lines[-1] == "", section.__name__
+        at = report.index("\n".join(lines), at)  # in the report as it is alone, after the section before it
+    assert report.index(f["throughput"], at) < report.index("## Relations checked")
+
+
+def test_relations_section_adds_the_relations_of_the_tasks_that_ran():
+    r = results()  # conv, but neither anomaly nor vae
+    text = "\n".join(render_relations(r, []))
+    assert text.startswith("## Relations checked") and "All hold" in text and CONV_RELATIONS in text
+    assert ANOMALY_RELATIONS not in text and VAE_RELATIONS not in text
+    assert render_relations(r, ["one", "two"]) == ["## Relations checked", "", "- FAILED: one", "- FAILED: two"]
+    assert "JAX / TF time per epoch" not in "\n".join(render_cost({"tensorflow": r["tensorflow"]}))
+
+
+def test_common_helpers():
+    assert table(["a", "b"], [["1", "2"], ["3", ""]]) == ["| a | b |", "|---|---|", "| 1 | 2 |", "| 3 |  |"]
+    assert display("jax") == "JAX" and display("tensorflow") == "TensorFlow" and display("mlx") == "mlx"
+    r = {"tensorflow": {"conv": 1}, "jax": {}, "torch": {"conv": 2}}
+    assert ran(r, "conv") == ["tensorflow", "torch"] and ran(r, "vae") == []
+    assert list(task_results(r, "conv")) == [("TensorFlow", 1), ("PyTorch", 2)]
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Seed spread: python -m benchmarks --seeds N (benchmarks/seeds.py), on made-up per-seed results
+# ------------------------------------------------------------------------------------------------------------
+def _scaled(x, factor):
+    """``x`` (a result) with every float times ``factor``: a made-up run with another seed."""
+    if isinstance(x, dict):
+        return {k: v if k in ("machine", "cost", "costs") else _scaled(v, factor) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_scaled(v, factor) for v in x]
+    return x * factor if isinstance(x, float) else x
+
+
+FACTORS = (1.0, 1.002, 0.997)  # seed s: every number times FACTORS[s]
+
+
+def seeded_runs(n_seeds=3, backends=("tensorflow", "jax")):
+    """``{backend: {task: {seed: result}}}`` from the fixture's results, seed s scaled by ``FACTORS[s]``."""
+    res = fixed_results()["results"]
+    return {b: {t: {str(s): _scaled(r, FACTORS[s]) for s in range(n_seeds)} for t, r in res[b].items()}
+            for b in backends}
+
+
+def test_seed_section_has_each_headline_number_its_spread_and_the_backends_difference():
+    runs = seeded_runs()
+    lines = seed_spread.render_section(runs, "python -m benchmarks --seeds 3", "full", "BENCHMARKS-seeds.json", 600.0)
+    text = "\n".join(lines)
+    assert lines[0] == seed_spread.HEADING and lines[-1] == ""
+    assert "`python -m benchmarks --seeds 3`, 10.0 min" in text and "`BENCHMARKS-seeds.json`" in text
+    assert "| headline number | TensorFlow mean | sd | min–max | n | JAX mean | sd | min–max | n | TF − JAX |" in text
+    knn5 = [fixed_results()["results"]["tensorflow"]["ae2"]["ae"]["knn5"] * f for f in FACTORS]
+    s = spread(knn5)
+    row = next(line for line in lines if line.startswith("| 2-D code, 5-NN accuracy: autoencoder |"))
+    assert row.startswith(f"| 2-D code, 5-NN accuracy: autoencoder | {100 * s.mean:.2f} % | {100 * s.sd:.2f} | "
+                          f"{100 * s.min:.2f}–{100 * s.max:.2f} | 3 |"), row
+    assert "Quick mode" not in text
+    for label in ("2-D code, 5-NN accuracy: VAE (code means)", "30-D code, error per image: autoencoder",
+                  "linear probe, 100 labels: raw pixels", "linear probe, 1,000 labels: PCA-32",
+                  "linear probe, all labels: autoencoder code (32)",
+                  "denoising σ 0.5, PSNR: dense denoiser (notebook 04)",
+                  "code 32, error per image: convolutional", "denoising σ 0.5, PSNR: conv denoiser", "VAE, test NLL",
+                  "anomaly, one digit normal, mean AUROC: autoencoder, normalised",
+                  "anomaly, nine digits normal, mean AUROC: autoencoder |"):
+        assert f"| {label}" in text, label
+    assert "(differ)" in text or "(within the spread)" in text
+    assert "- TensorFlow, 5-NN accuracy of the 2-D codes: **autoencoder > PCA-2 — as the lecture says**" in text
+    assert "- JAX, linear probe with 100 labels: **code" in text
+    assert "- TensorFlow, denoising PSNR at σ 0.5 (notebook 05): **conv denoiser" in text
+    assert "- JAX: 21 runs" in text and "- TensorFlow: 24 runs" in text  # t-SNE runs once per seed
+
+
+def test_seed_section_with_one_backend_and_a_single_seed():
+    text = "\n".join(seed_spread.render_section(seeded_runs(1, ("jax",)), "cmd", "quick"))
+    assert "TF − JAX" not in text and "Quick mode" in text
+    assert "| 2-D code, 5-NN accuracy: autoencoder | " in text and " | – | " in text  # no sd of one run
+    assert seed_spread.TOO_FEW in text
+    assert seed_spread.check(seeded_runs(1, ("jax",)), "quick") == []  # nothing to decide with one seed
+
+
+def _ae2_runs(ae_knn5, pca_knn5=(0.42, 0.42, 0.42)):
+    base = results()["tensorflow"]["ae2"]
+    return {"jax": {"ae2": {str(s): {**base, "ae": {**base["ae"], "knn5": a}, "pca": {**base["pca"], "knn5": p}}
+                            for s, (a, p) in enumerate(zip(ae_knn5, pca_knn5))}}}
+
+
+@pytest.mark.parametrize("ae_knn5, said", [
+    ((0.80, 0.81, 0.82), None),  # clearly above PCA-2's 0.42 on every seed
+    ((0.80, 0.41, 0.82), "no measurable difference"),  # one seed below PCA: the ranges overlap
+    ((0.43, 0.44, 0.45), "no measurable difference"),  # above on every seed, but by less than twice the sd
+    ((0.30, 0.31, 0.32), "autoencoder < PCA-2"),
+])
+def test_seed_checks_decide_the_comparisons_by_runs_differ(ae_knn5, said):
+    problems = seed_spread.check(_ae2_runs(ae_knn5), "full")
+    knn5 = [p for p in problems if "5-NN accuracy of the 2-D codes" in p]
+    if said is None:
+        assert problems == []
+    else:
+        assert len(knn5) == 1 and "JAX, 3 seeds" in knn5[0] and "autoencoder > PCA-2 is not seen" in knn5[0]
+        assert f"({said}:" in knn5[0], knn5[0]
+
+
+def test_seed_section_replaces_only_itself_and_survives_a_full_run():
+    full = render_fixed()
+    old = seed_spread.render_section(seeded_runs(2), "first", "full")
+    with_old = seed_spread.replace_section(full, old)
+    assert with_old.count(seed_spread.HEADING) == 1
+    assert with_old.index(seed_spread.HEADING) < with_old.index("## Training cost")
+    head, tail = full.split("## Training cost")
+    assert with_old.startswith(head) and with_old.endswith("## Training cost" + tail)
+    assert "\n\n## Training cost" in with_old and "\n\n\n## Training cost" not in with_old  # one empty line
+    new = seed_spread.render_section(seeded_runs(3), "second", "full")
+    replaced = seed_spread.replace_section(with_old, new)
+    assert "`second`" in replaced and "`first`" not in replaced and replaced.count(seed_spread.HEADING) == 1
+    assert replaced.startswith(head) and replaced.endswith("## Training cost" + tail)
+    assert seed_spread.keep_section(replaced, full) == replaced  # a full run keeps the last --seeds section
+    assert seed_spread.keep_section(full, full) == full
+    at_end = seed_spread.replace_section("# Report\n\n## Other\n\ntext\n", new)
+    assert at_end.startswith("# Report\n\n## Other\n\ntext\n\n## Seed spread")
+    assert at_end.endswith("\n") and not at_end.endswith("\n\n")
+
+
+def test_run_seed_moves_every_seed_but_run_0s():
+    assert [run_seed(b, 0) for b in (0, 1, 7)] == [0, 1, 7]
+    assert run_seed(0, 1) == 1000 and run_seed(2, 3) == 3002
+    for base, seed in ((1000, 1), (-1, 0), (0, -1)):
+        with pytest.raises(ValueError, match="run_seed"):
+            run_seed(base, seed)
+
+
+def test_every_task_takes_a_seed_and_the_task_process_passes_it(monkeypatch, tmp_path):
+    import inspect
+
+    import benchmarks.tasks as tasks
+
+    for name, f in tasks.TASKS.items():
+        assert inspect.signature(f).parameters["seed"].default == 0, name  # seed 0: the notebooks' own run
+    got = {}
+    monkeypatch.setitem(tasks.TASKS, "ae2", lambda mode, seed: got.update(mode=mode.name, seed=seed) or {"x": 1.0})
+    monkeypatch.setattr(tasks, "machine", lambda: MACHINE)
+    assert tasks.main(["ae2", "--mode", "quick", "--seed", "3", "--out", str(tmp_path / "r.json")]) == 0
+    assert got == {"mode": "quick", "seed": 3}
+    assert json.loads((tmp_path / "r.json").read_text())["seed"] == 3
+
+
+def test_run_task_gives_the_task_process_its_seed(monkeypatch, tmp_path):
+    import benchmarks.__main__ as cli
+
+    argvs = []
+
+    def fake_run(argv, **kwargs):
+        argvs.append(argv)
+        Path(argv[argv.index("--out") + 1]).write_text(json.dumps({"peak_rss_mb": 1.0}))
+        return type("Done", (), {"returncode": 0, "stdout": "", "stderr": ""})()
+
+    monkeypatch.setattr(cli.subprocess, "run", fake_run)
+    result = cli.run_task("ae2", "jax", "quick", tmp_path, seed=2)
+    assert argvs[0][argvs[0].index("--seed") + 1] == "2" and "process_seconds" in result
+    cli.run_task("ae2", "jax", "quick", tmp_path)
+    assert argvs[1][argvs[1].index("--seed") + 1] == "0"
+
+
+def _fake_run_task(calls, drop_knn5_at_seed=None):
+    """A stand-in for run_task: the fixture's result of ``task``, scaled by the seed's factor; records each call."""
+    res = fixed_results()["results"]["tensorflow"]
+
+    def run(task, backend, mode, workdir, seed=0):
+        calls.append((task, backend, mode, seed))
+        r = _scaled(copy.deepcopy(res[task]), FACTORS[seed])
+        if seed == drop_knn5_at_seed:
+            r["ae"]["knn5"] = r["pca"]["knn5"] - 0.01
+        return r
+    return run
+
+
+def test_seeds_option_runs_each_seed_once_keeps_every_result_and_resumes(monkeypatch, tmp_path, capsys):
+    import benchmarks.__main__ as cli
+
+    backend, calls = installed_backends()[0], []
+    monkeypatch.setattr(cli, "run_task", _fake_run_task(calls))
+    kept = tmp_path / "runs.json"
+    argv = ["--quick", "--seeds", "2", "--tasks", "ae2", "--backends", backend, "--results", str(kept)]
+    assert main(argv) == 0
+    assert calls == [("ae2", backend, "quick", 0), ("ae2", backend, "quick", 1)]
+    saved = json.loads(kept.read_text())
+    assert saved["mode"] == "quick" and sorted(saved["runs"][backend]["ae2"]) == ["0", "1"]
+    assert "all relations hold" in capsys.readouterr().out
+    assert main(argv) == 0 and len(calls) == 2  # both runs are in the file: nothing runs again
+    assert main(argv[:2] + ["3"] + argv[3:]) == 0 and calls[2:] == [("ae2", backend, "quick", 2)]
+    with pytest.raises(SystemExit):  # a full run must not mix with the quick runs of the file
+        main(["--seeds", "2", "--tasks", "ae2", "--backends", backend, "--results", str(kept),
+              "--out", str(FIXTURES / "benchmark_report.md")])
+    assert "holds quick mode runs" in capsys.readouterr().err
+
+
+def test_seeds_option_writes_the_section_into_the_report(monkeypatch, tmp_path):
+    import benchmarks.__main__ as cli
+
+    backend, calls = installed_backends()[0], []
+    monkeypatch.setattr(cli, "run_task", _fake_run_task(calls))
+    report = tmp_path / "BENCHMARKS.md"
+    report.write_text(render_fixed())
+    assert main(["--seeds", "2", "--tasks", "ae2", "ae30", "--backends", backend, "--out", str(report)]) == 0
+    assert [c[0] for c in calls] == ["ae2", "ae30", "ae2", "ae30"] and {c[2] for c in calls} == {"full"}
+    text = report.read_text()
+    assert text.count(seed_spread.HEADING) == 1 and "--seeds 2 --tasks ae2 ae30" in text
+    assert (tmp_path / "BENCHMARKS-seeds.json").is_file()  # the per-seed results, beside the report
+    before, after = render_fixed().split("## Training cost")
+    assert text.split(seed_spread.HEADING)[0] == before and text.split("## Training cost")[1] == after
+
+
+def test_quick_mode_runs_its_smallest_task_with_a_second_seed(monkeypatch, capsys):
+    import benchmarks.__main__ as cli
+
+    backend, calls = installed_backends()[0], []
+    monkeypatch.setattr(cli, "run_task", _fake_run_task(calls))
+    monkeypatch.setattr(cli, "_run", lambda tasks, backends, mode, throughput: (  # notebooks 02-04's tasks
+        {backends[0]: {t: cli.run_task(t, backends[0], mode, None) for t in tasks[:5]}}, None))
+    assert main(["--quick", "--backends", backend]) == 0
+    assert calls[-1] == ("ae2", backend, "quick", 1) and [c for c in calls if c[3]] == [calls[-1]]
+    out = capsys.readouterr().out
+    assert "seed check, ae2 with seeds 0 and 1" in out and "autoencoder > PCA-2 — as the lecture says" in out
+    calls.clear()
+    monkeypatch.setattr(cli, "run_task", _fake_run_task(calls, drop_knn5_at_seed=1))
+    assert main(["--quick", "--backends", backend]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED: seed 1: " in out and "autoencoder > PCA-2 is not seen" in out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--seeds", "1"], "at least 2 seeds"),
+    (["--seeds", "2", "--throughput"], "measure the throughput without it"),
+    (["--seeds", "2", "--tasks", "nonsense"], "unknown task(s) ['nonsense']"),
+    (["--results", "r.json"], "--results is the per-seed results file of --seeds"),
+    (["--seeds", "2", "--out", "/nonexistent/report.md"], "does not exist"),
+])
+def test_cli_rejects_a_wrong_seeds_option(argv, message, capsys):
+    with pytest.raises(SystemExit):
+        main(argv)
+    assert message in capsys.readouterr().err
+
+
+def test_seed_runs_are_selected_and_split_by_seed():
+    runs = seeded_runs(3)
+    runs["jax"]["extra"] = {"2": {}}
+    two = seed_spread.select(runs, range(2))
+    assert sorted(two["tensorflow"]["ae2"]) == ["0", "1"] and "extra" not in two["jax"]
+    assert seed_spread.select({"jax": {"ae2": {"5": {}}}}, range(2)) == {}
+    one = seed_spread.one_seed(two, 1)
+    assert one["jax"]["ae2"] == two["jax"]["ae2"]["1"] and "tsne" in one["tensorflow"]
+    del two["tensorflow"]["ae2"]  # t-SNE is compared with PCA-2 of the 2-D autoencoder's task: not alone
+    assert "tsne" not in seed_spread.one_seed(two, 1)["tensorflow"]
+    assert seed_spread.has_run(runs, "tsne", 2, None) and not seed_spread.has_run(runs, "tsne", 2, "jax")

@@ -51,8 +51,8 @@ def run(spec):
     return train(model, x, y, **{**BASE, **spec})
 
 
-def other_runtime(**change):
-    real = cache_module.runtime()
+def other_backend_and_version(**change):
+    real = cache_module.backend_and_version()
     return lambda: {**real, **change}
 
 
@@ -75,8 +75,8 @@ KEY_FIELDS = [
     ("epochs", {}, {"epochs": 2}, {"epochs": np.int64(1)}),
     ("batch size", {}, {"batch_size": 16}, {"batch_size": np.int64(32)}),
     ("seed", {}, {"seed": 1}, {"seed": np.int64(0)}),
-    ("backend", {}, {"runtime": {"backend": "other-backend"}}, {}),
-    ("Keras version", {}, {"runtime": {"keras": "0.0.0"}}, {}),
+    ("backend", {}, {"backend_and_version": {"backend": "other-backend"}}, {}),
+    ("Keras version", {}, {"backend_and_version": {"keras": "0.0.0"}}, {}),
 ]
 
 
@@ -85,8 +85,9 @@ def test_each_key_field_misses_when_changed_and_hits_when_not(folder, monkeypatc
     assert not run(base).from_cache
     changed = {**base, **changed}
     with monkeypatch.context() as m:
-        if "runtime" in changed:
-            m.setattr(cache_module, "runtime", other_runtime(**changed.pop("runtime")))
+        if "backend_and_version" in changed:
+            m.setattr(cache_module, "backend_and_version",
+                      other_backend_and_version(**changed.pop("backend_and_version")))
         assert not run(changed).from_cache, f"a change of {field} must not load the cached model"
     assert run({**base, **control}).from_cache, f"the control run for {field} must load the cached model"
 

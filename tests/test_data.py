@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from utils import data
-from utils.data import MnistError, NotCanonicalMnistWarning, balanced_subset, load_mnist, one_per_digit
+from utils.data import (MnistError, NotCanonicalMnistWarning, balanced_subset, binarize, load_mnist,
+                        one_per_digit, shift_right)
 
 # The synthetic files below have MNIST's layout but not its content; that warning is tested on its own.
 pytestmark = pytest.mark.filterwarnings("ignore::utils.data.NotCanonicalMnistWarning")
@@ -61,22 +62,18 @@ def test_environment_variable_is_used(tmp_path, valid_arrays, monkeypatch):
 
 
 def test_no_network_and_no_local_copy(monkeypatch):
-    import keras
-
     def offline():
         raise Exception("URL fetch failure on https://storage.googleapis.com/...: None -- [Errno -3]")
 
-    monkeypatch.setattr(keras.datasets.mnist, "load_data", offline)
+    monkeypatch.setattr(data, "_keras_mnist_loader", lambda: offline)  # keras.datasets.mnist.load_data, offline
     with pytest.raises(MnistError, match="could not be downloaded.*AE_MNIST_PATH"):
         load_mnist()
 
 
 def test_download_path_is_validated(monkeypatch, valid_arrays):
-    import keras
-
     bad = dict(valid_arrays, y_test=np.full(10000, 12, np.uint8))
-    monkeypatch.setattr(keras.datasets.mnist, "load_data",
-                        lambda: ((bad["x_train"], bad["y_train"]), (bad["x_test"], bad["y_test"])))
+    monkeypatch.setattr(data, "_keras_mnist_loader",
+                        lambda: lambda: ((bad["x_train"], bad["y_train"]), (bad["x_test"], bad["y_test"])))
     with pytest.raises(MnistError, match="outside 0..9"):
         load_mnist()
 
@@ -249,3 +246,39 @@ def test_modified_real_mnist_loads_with_one_warning(tmp_path, change):
     with pytest.warns(NotCanonicalMnistWarning, match="lectures' numbers will differ") as caught:
         d = load_mnist(path, n_train=10, n_test=10)
     assert len(caught) == 1 and d.x_train.shape == (10, 28, 28)
+
+
+def test_binarize_is_a_fixed_bernoulli_draw():
+    b = binarize(np.full((1000, 784), 0.3, "float32"), seed=5)
+    assert set(np.unique(b)) == {0.0, 1.0} and abs(b.mean() - 0.3) < 0.01
+    assert np.array_equal(b, binarize(np.full((1000, 784), 0.3, "float32"), seed=5))
+    with pytest.raises(ValueError, match="seed"):
+        binarize(np.full((4, 12), 0.5, "float32"), seed=-1)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        binarize(np.full((4, 12), 2.0, "float32"), seed=0)
+
+
+def test_shift_right_moves_columns_and_fills_background():
+    rng = np.random.default_rng(0)
+    images = rng.random((5, 28, 28, 1), dtype=np.float32)
+    for pixels in (0, 1, 4, 27):
+        moved = shift_right(images, pixels)
+        expected = np.zeros_like(images)  # notebook 05's and the benchmark's former copies, written out
+        expected[:, :, pixels:] = images[:, :, :28 - pixels]
+        assert np.array_equal(moved, expected) and moved.dtype == images.dtype
+        assert not moved[:, :, :pixels].any()  # the columns that come in are background
+        np.testing.assert_array_equal(shift_right(images[..., 0], pixels), moved[..., 0])  # (n, 28, 28) too
+    same = shift_right(images, 0)
+    assert np.array_equal(same, images) and same is not images and not np.shares_memory(same, images)
+
+
+@pytest.mark.parametrize("images, pixels, message", [
+    (np.zeros((2, 28, 28)), 28, "pixels"),
+    (np.zeros((2, 28, 28)), -1, "pixels"),
+    (np.zeros((2, 28, 28)), 1.5, "pixels"),
+    (np.zeros((2, 784)), 1, "shape"),
+    (np.zeros((2, 28, 28, 3)), 1, "shape"),
+])
+def test_shift_right_rejects_bad_arguments(images, pixels, message):
+    with pytest.raises(ValueError, match=message):
+        shift_right(images, pixels)

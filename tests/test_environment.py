@@ -1,5 +1,8 @@
-"""requirements.txt and environment.yml must name the same packages with the same bounds."""
+"""requirements.txt and environment.yml must name the same packages with the same bounds; requirements-lectures.txt
+(the lighter install for students) a subset of them, enough for the lectures; CI runs the README's test command."""
 
+import re
+import sys
 from pathlib import Path
 
 import yaml
@@ -59,3 +62,41 @@ def test_modules_skipped_under_jax_exist_and_train_nothing():
         if name != "test_environment.py":  # this test's own text names what it looks for
             text = path.read_text(encoding="utf-8")
             assert ".fit(" not in text and "train(" not in text, f"{name} trains a model: it depends on the backend"
+
+
+def test_the_lectures_install_is_a_subset_with_the_same_bounds():
+    """requirements-lectures.txt (README: the lighter install for students) names packages of requirements.txt
+    with the same bounds, and every package the lectures and utils/ import (the classroom kit needs none)."""
+    import ast
+    import json
+
+    full = requirement_lines((ROOT / "requirements.txt").read_text().splitlines())
+    lectures = requirement_lines((ROOT / "requirements-lectures.txt").read_text().splitlines())
+    assert lectures and lectures <= full, f"not in requirements.txt with these bounds: {lectures - full}"
+    names = {re.split(r"[<>=!~\[]", line, maxsplit=1)[0] for line in lectures}
+    sources = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "utils").glob("*.py"))]
+    sources += ["".join(c["source"]) for nb in sorted((ROOT / "notebooks").glob("*.ipynb"))
+                for c in json.loads(nb.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
+    imported = set()
+    for source in sources:
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module.split(".")[0])
+    # import name -> the package that provides it (None: the standard library, this project, or installed by
+    # another package of the list: IPython comes with jupyterlab's kernel)
+    provider = {"keras": "keras", "numpy": "numpy", "scipy": "scipy", "sklearn": "scikit-learn",
+                "skimage": "scikit-image", "matplotlib": "matplotlib", "ipywidgets": "ipywidgets",
+                "tensorflow": "tensorflow", "IPython": "jupyterlab", "jax": "jax", "utils": None}
+    third_party = {m for m in imported if m not in sys.stdlib_module_names and m != "__future__"}
+    unknown = third_party - set(provider)
+    assert not unknown, f"the lectures import {unknown}: add them to requirements-lectures.txt and to this test"
+    missing = {provider[m] for m in third_party if provider[m] and provider[m] not in names and m != "jax"}
+    assert not missing and "tensorflow" in names, f"requirements-lectures.txt lacks {missing}"
+
+
+def test_readme_offers_the_lighter_install_and_root():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert ".venv/bin/pip install -r requirements-lectures.txt && .venv/bin/jupyter lab student/" in readme
+    assert "--allow-root" in readme and "GB" in readme, "README says what the set-up installs and how to run as root"

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
-from utils.metrics import mse_per_pixel, psnr, sse_per_image, ssim
+from utils.metrics import frechet_distance, mse_per_pixel, psnr, sse_per_image, ssim
 
 
 def test_metrics_known_values():
@@ -64,3 +64,15 @@ def test_ssim():
     assert ssim(img, np.clip(img + 0.3, 0, 1)) < 0.99
     with pytest.raises(ValueError, match="28x28"):
         ssim(np.zeros((2, 100)), np.zeros((2, 100)))
+
+
+def test_frechet_distance():
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((4000, 3))
+    assert frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
+    shifted = a + np.array([3.0, 0.0, 4.0])
+    assert frechet_distance(a, shifted) == pytest.approx(25.0, rel=1e-6)  # |mean difference|^2, same covariance
+    # N(0, I) against N(0, 4 I) in 3-D: trace(I + 4I - 2 * 2I) = 3
+    assert frechet_distance(a, 2 * rng.standard_normal((4000, 3))) == pytest.approx(3.0, rel=0.1)
+    with pytest.raises(ValueError, match="feature vectors"):
+        frechet_distance(a, a[:, :2])

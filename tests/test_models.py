@@ -9,7 +9,9 @@ from utils.models import (
     build_conv_autoencoder,
     build_dense_autoencoder,
     feature_map_shapes,
+    layer_kinds,
     layer_sizes,
+    predict,
 )
 from utils.repro import set_seed
 
@@ -125,3 +127,32 @@ def test_fully_convolutional_denoiser_with_middle_layers():
 def test_conv_invalid_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         build_conv_autoencoder(**{"input_shape": (28, 28, 1), "filters": (8, 16), "code_dim": 8, **kwargs})
+
+
+def test_predict_is_the_models_output_as_a_numpy_array():
+    parts = build_dense_autoencoder(16, (8,), 2, name="p")
+    out = predict(parts.autoencoder, X, batch_size=32)
+    assert isinstance(out, np.ndarray) and out.shape == X.shape
+    np.testing.assert_array_equal(out, parts.autoencoder.predict(X, batch_size=32, verbose=0))
+    np.testing.assert_allclose(predict(parts.encoder, X), parts.encoder.predict(X, verbose=0), rtol=1e-6)
+    with pytest.raises(ValueError, match="batch_size"):
+        predict(parts.autoencoder, X, batch_size=0)
+
+
+def test_layer_kinds_lists_type_and_activation_inside_encoder_and_decoder():
+    parts = build_dense_autoencoder(16, (8,), 2, name="k")
+    assert layer_kinds(parts.autoencoder) == [
+        ("InputLayer", None), ("Dense", "relu"), ("Dense", "linear"),  # encoder
+        ("InputLayer", None), ("Dense", "relu"), ("Dense", "sigmoid"),  # decoder
+    ]
+    inputs = keras.Input((16,))  # the same network written out by hand, as notebook 01 does
+    encoder = keras.Model(inputs, keras.layers.Dense(2)(keras.layers.Dense(8, activation="relu")(inputs)))
+    code = keras.Input((2,))
+    decoder = keras.Model(code, keras.layers.Dense(16, activation="sigmoid")(keras.layers.Dense(8, "relu")(code)))
+    assert layer_kinds(keras.Model(inputs, decoder(encoder(inputs)))) == layer_kinds(parts.autoencoder)
+    conv = build_conv_autoencoder((8, 8, 1), (4,), 3, output_activation=None).autoencoder
+    assert ("Flatten", None) in layer_kinds(conv) and layer_kinds(conv)[-1] == ("Conv2DTranspose", "linear")
+    with pytest.raises(ValueError, match="no sub-models"):
+        layer_kinds(parts.encoder)
+    with pytest.raises(ValueError, match="keras.Model"):
+        layer_kinds(parts)

@@ -1,5 +1,5 @@
 """Prose true to the printed numbers: every decimal number in a committed notebook's markdown must occur in
-that notebook's outputs or code, or be a published figure cited with its source (``utils.recipes``, the
+that notebook's outputs or code, or be a published figure cited with its source (``utils.published``, the
 ``Anchor`` values, plus the short list below).
 
 This catches prose left behind when a re-execution changed the numbers. A number counts as printed when the
@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-import utils.recipes as recipes
+import utils.published as published
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 DECIMAL = re.compile(r"(?<![\w.])(\d+\.\d+)(?![\w.]*\d)")
 
-#: Published figures quoted in the notebooks' prose that are not anchors in utils/recipes.py, with sources.
+#: Published figures quoted in the notebooks' prose that are not anchors in utils/published.py, with sources.
 CITED: dict[str, str] = {
     "1.28": "Vincent et al. (2010), JMLR 11, table 3: stacked denoising autoencoder, MNIST test error %",
     "1.40": "Vincent et al. (2010), JMLR 11, table 3: stacked autoencoder, MNIST test error %",
@@ -31,16 +31,16 @@ CITED: dict[str, str] = {
 def _anchor_values() -> set[str]:
     values: set[str] = set()
 
-    def add(anchor: recipes.Anchor) -> None:
+    def add(anchor: published.Anchor) -> None:
         for v in anchor.value if isinstance(anchor.value, tuple) else (anchor.value,):
             values.update({f"{v:.2f}", f"{v:.1f}", str(v)})
 
-    for obj in vars(recipes).values():
-        if isinstance(obj, recipes.Anchor):
+    for obj in vars(published).values():
+        if isinstance(obj, published.Anchor):
             add(obj)
         elif isinstance(obj, dict):
             for item in obj.values():
-                if isinstance(item, recipes.Anchor):
+                if isinstance(item, published.Anchor):
                     add(item)
     return values
 
@@ -76,7 +76,7 @@ def test_markdown_numbers_are_printed_or_cited(path):
     problems = unbacked_numbers(json.loads(path.read_text(encoding="utf-8")))
     assert not problems, (
         f"{path.name}: numbers in the markdown that no output or code of this run contains, and that are not "
-        f"cited published figures (utils/recipes.py anchors, or CITED in this file): {problems}. Re-read the "
+        f"cited published figures (utils/published.py anchors, or CITED in this file): {problems}. Re-read the "
         "prose against the outputs, or cite the figure with its source.")
 
 

@@ -1,6 +1,8 @@
 """utils/training.py: train() fits with compact progress, validates its arguments, and runs several steps
 per call under TensorFlow without changing a single weight. (The cache through train(): test_cache.py.)"""
 
+import re
+
 import keras
 import numpy as np
 import pytest
@@ -8,7 +10,7 @@ import pytest
 from utils import training
 from utils.models import build_dense_autoencoder
 from utils.repro import set_seed
-from utils.training import default_steps_per_execution, train
+from utils.training import EpochPrinter, default_steps_per_execution, train
 
 X = np.random.default_rng(1).random((256, 16), dtype=np.float32)
 
@@ -122,3 +124,19 @@ def test_several_steps_per_execution_change_no_weight(capsys):
     short = [train(fresh(seed=2), X[:24], X[:24], epochs=2, learning_rate=1e-2, batch_size=10, seed=2,
                    steps_per_execution=s).history for s in (1, 8)]
     assert short[0] == short[1]
+
+
+def test_epoch_printer_prints_every_few_epochs(capsys):
+    model = fresh()
+    model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
+    model.fit(X, X, epochs=4, batch_size=64, verbose=0, validation_data=(X, X), callbacks=[EpochPrinter(4, every=2)])
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and lines[1].startswith("epoch 4/4: loss ") and ", val_loss " in lines[1], lines
+    assert re.fullmatch(r"epoch 2/4: loss \d\.\d{4}, val_loss \d\.\d{4}", lines[0]), lines
+    printer = EpochPrinter(30, every=5)
+    assert printer.line(5, {"loss": 0.01234, "val_loss": 0.013}) == "epoch  5/30: loss 0.0123, val_loss 0.0130"
+    assert printer.line(30, {"loss": 0.01234}) == "epoch 30/30: loss 0.0123"  # val_loss only when there is one
+    assert [n for n in range(1, 31) if printer.due(n)] == [5, 10, 15, 20, 25, 30]
+    for bad in ({"epochs": 0}, {"epochs": 3, "every": 0}, {"epochs": 3, "every": True}):
+        with pytest.raises(ValueError, match="epochs|every"):
+            EpochPrinter(**bad)

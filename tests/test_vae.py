@@ -10,8 +10,9 @@ from keras import ops
 from utils.config import Mode
 from utils.repro import set_seed
 from utils.cache import model_structure as _structure
-from utils.vae import (VAE, DynamicBinarization, KLDivergence, Sampling, VAERecipe, binarize, build_vae, elbo_terms,
-                       frechet_distance, importance_sampled_nll)
+from utils.recipes import VAERecipe
+from utils.data import binarize
+from utils.vae import VAE, DynamicBinarization, KLDivergence, Sampling, build_vae, elbo_terms, importance_sampled_nll
 
 RNG = np.random.default_rng(3)
 X = RNG.random((256, 12), dtype=np.float32)  # 256 "images" of 12 grey pixels
@@ -132,26 +133,6 @@ def test_importance_sampling_approaches_the_exact_likelihood_and_stays_below_the
     assert exact_nll.mean() < nll_10 < neg_elbo, (exact_nll.mean(), nll_10, neg_elbo)
     with pytest.raises(ValueError, match="k must"):
         importance_sampled_nll(vae, xb, k=0)
-
-
-def test_binarize_is_a_fixed_bernoulli_draw():
-    b = binarize(np.full((1000, 784), 0.3, "float32"), seed=5)
-    assert set(np.unique(b)) == {0.0, 1.0} and abs(b.mean() - 0.3) < 0.01
-    assert np.array_equal(b, binarize(np.full((1000, 784), 0.3, "float32"), seed=5))
-    with pytest.raises(ValueError, match="seed"):
-        binarize(X, seed=-1)
-
-
-def test_frechet_distance():
-    rng = np.random.default_rng(0)
-    a = rng.standard_normal((4000, 3))
-    assert frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
-    shifted = a + np.array([3.0, 0.0, 4.0])
-    assert frechet_distance(a, shifted) == pytest.approx(25.0, rel=1e-6)  # |mean difference|^2, same covariance
-    # N(0, I) against N(0, 4 I) in 3-D: trace(I + 4I - 2 * 2I) = 3
-    assert frechet_distance(a, 2 * rng.standard_normal((4000, 3))) == pytest.approx(3.0, rel=0.1)
-    with pytest.raises(ValueError, match="feature vectors"):
-        frechet_distance(a, a[:, :2])
 
 
 def test_benchmark_section_and_its_relation():

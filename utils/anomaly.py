@@ -1,5 +1,7 @@
-"""Anomaly detection on MNIST: the protocols, the preprocessing of the published benchmark, the baselines
-and the step from a score to a decision (notebook 07 and ``benchmarks/anomaly.py``).
+"""Anomaly detection on MNIST: the protocols, the preprocessing of the published benchmark, the scores and
+the step from a score to a decision (notebook 07 and ``benchmarks/anomaly.py``). The classical detectors
+(PCA error, k-NN distance, isolation forest, one-class SVM) are in :mod:`utils.baselines`; the per-digit
+table of AUROCs in :mod:`utils.tables`.
 
 A *score* is a number per image, larger meaning "more anomalous"; every function here follows that
 convention, so any score can go straight into :func:`auroc`. The two protocols:
@@ -15,18 +17,19 @@ images: they are never trained on, and a threshold is chosen on them (:func:`thr
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
-import keras
 import numpy as np
 from scipy.ndimage import gaussian_filter
-from sklearn.ensemble import IsolationForest
 from sklearn.metrics import precision_score, recall_score, roc_auc_score
 from sklearn.neighbors import NearestNeighbors
-from sklearn.svm import OneClassSVM
 
 from .baselines import fit_pca, pca_reconstruct
+from .checks import flat_images, optional_positive_int, positive_int
+
+if TYPE_CHECKING:  # only for the type hint: importing this module starts no Keras backend
+    import keras
 
 OOD_KINDS = ("uniform noise", "inverted", "rotated 90°", "blank")
 """The out-of-distribution inputs of :func:`ood_images`."""
@@ -51,21 +54,6 @@ def _check_digit(name: str, value: object) -> int:
     return int(value)
 
 
-def _check_count(name: str, value: object, allow_none: bool = False) -> int | None:
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive int{' or None' if allow_none else ''}, got {value!r}")
-    return int(value)
-
-
-def _images(name: str, x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x)
-    if x.ndim != 2 or len(x) == 0:
-        raise ValueError(f"{name} must be a non-empty batch of flattened images, shape (n, pixels), got {x.shape}")
-    return x
-
-
 def normal_split(
     y_train: np.ndarray, digits: Sequence[int], n_validation: int, n_train_per_digit: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -78,8 +66,8 @@ def normal_split(
         ValueError: a digit is not in 0..9, a count is not positive, or a digit has too few images.
     """
     y_train = np.asarray(y_train)
-    n_validation = _check_count("n_validation", n_validation)
-    n_train_per_digit = _check_count("n_train_per_digit", n_train_per_digit, allow_none=True)
+    n_validation = positive_int("n_validation", n_validation)
+    n_train_per_digit = optional_positive_int("n_train_per_digit", n_train_per_digit)
     train, validation = [], []
     for d in digits:
         d = _check_digit("digit", d)
@@ -125,7 +113,7 @@ def gcn_minmax(x_fit: np.ndarray, *others: np.ndarray) -> list[np.ndarray]:
         ValueError: an array is not a batch of flattened images, or an image is constant (no contrast).
     """
     def gcn(x: np.ndarray) -> np.ndarray:
-        x = _images("images", x).astype(np.float64)
+        x = flat_images("images", x).astype(np.float64)
         centred = x - x.mean(axis=1, keepdims=True)
         scale = np.abs(centred).mean(axis=1, keepdims=True)
         if np.any(scale == 0):
@@ -148,7 +136,9 @@ def reconstruction_error(model: keras.Model, x: np.ndarray, batch_size: int = 20
     if x.ndim not in (2, 4) or len(x) == 0:
         raise ValueError(f"x must be a non-empty batch of images, shape (n, pixels) or (n, height, width, channels), "
                          f"got {x.shape}")
-    return squared_error(x, np.asarray(model.predict(x, batch_size=batch_size, verbose=0)).reshape(x.shape))
+    from .models import predict  # here, not at the top: the rest of this module needs no Keras backend
+
+    return squared_error(x, predict(model, x, batch_size=batch_size).reshape(x.shape))
 
 
 def squared_error(x: np.ndarray, x_hat: np.ndarray) -> np.ndarray:
@@ -206,9 +196,9 @@ def normalised_baseline_scores(x_train: np.ndarray, x: np.ndarray, *, pca_compon
     k-th nearest normal training image plays the reconstruction: squared distance between the blurred images
     (per pixel), divided by the image's ink plus ``ink_offset``, as :func:`normalised_error` does.
     """
-    x_train, x = _images("x_train", x_train), _images("x", x)
+    x_train, x = flat_images("x_train", x_train), flat_images("x", x)
     _check_score_settings(sigma, ink_offset)
-    k = _check_count("knn_k", knn_k)
+    k = positive_int("knn_k", knn_k)
     if k > len(x_train):
         raise ValueError(f"knn_k={k} is larger than the {len(x_train)} training images")
     pca = fit_pca(x_train, pca_components, seed=seed)
@@ -218,56 +208,6 @@ def normalised_baseline_scores(x_train: np.ndarray, x: np.ndarray, *, pca_compon
     ink = np.mean(x.astype(np.float64) ** 2, axis=1)
     knn_scores = distances[:, -1] ** 2 / x.shape[1] / (ink + ink_offset)
     return {f"PCA-{pca_components}, normalised": pca_scores, f"{k}-NN, normalised": knn_scores}
-
-
-def pca_error(x_train: np.ndarray, x: np.ndarray, n_components: int, seed: int = 0) -> np.ndarray:
-    """PCA reconstruction error per image: PCA with ``n_components`` fitted on the normal ``x_train``."""
-    pca = fit_pca(_images("x_train", x_train), n_components, seed=seed)
-    x = _images("x", x)
-    return np.mean((x.astype(np.float64) - pca_reconstruct(pca, x)) ** 2, axis=1)
-
-
-def knn_distance(x_train: np.ndarray, x: np.ndarray, k: int) -> np.ndarray:
-    """Euclidean distance from each image of ``x`` to its ``k``-th nearest normal training image."""
-    x_train, x = _images("x_train", x_train), _images("x", x)
-    k = _check_count("k", k)
-    if k > len(x_train):
-        raise ValueError(f"k={k} is larger than the {len(x_train)} training images")
-    distances, _ = NearestNeighbors(n_neighbors=k).fit(x_train).kneighbors(x)
-    return distances[:, -1]
-
-
-def isolation_forest_score(x_train: np.ndarray, x: np.ndarray, n_trees: int = 100, seed: int = 0) -> np.ndarray:
-    """Isolation forest (Liu et al., 2008) fitted on ``x_train``: how easily each image is isolated."""
-    forest = IsolationForest(n_estimators=_check_count("n_trees", n_trees), random_state=seed)
-    return -forest.fit(_images("x_train", x_train)).score_samples(_images("x", x))
-
-
-def ocsvm_score(x_train: np.ndarray, x: np.ndarray, nu: float = 0.1, max_train: int | None = None,
-                seed: int = 0) -> np.ndarray:
-    """One-class SVM (Schölkopf et al., 2001), RBF kernel (``gamma="scale"``), fitted on ``x_train``.
-
-    Its cost grows with the square of the number of training images, so at most ``max_train`` of them
-    (drawn with ``seed``; ``None``: all) are used.
-    """
-    x_train, x = _images("x_train", x_train), _images("x", x)
-    if not 0 < nu <= 1:
-        raise ValueError(f"nu must be in (0, 1], got {nu!r}")
-    max_train = _check_count("max_train", max_train, allow_none=True)
-    if max_train is not None and len(x_train) > max_train:
-        x_train = x_train[np.sort(np.random.default_rng(seed).choice(len(x_train), max_train, replace=False))]
-    return -OneClassSVM(kernel="rbf", gamma="scale", nu=nu).fit(x_train).score_samples(x)
-
-
-def baseline_scores(x_train: np.ndarray, x: np.ndarray, *, pca_components: int, knn_k: int, n_trees: int,
-                    ocsvm_nu: float, ocsvm_max_train: int | None, seed: int = 0) -> dict[str, np.ndarray]:
-    """The four classical scores of notebook 07, each fitted on the normal ``x_train`` and applied to ``x``."""
-    return {
-        f"PCA-{pca_components} error": pca_error(x_train, x, pca_components, seed=seed),
-        f"{knn_k}-NN distance": knn_distance(x_train, x, knn_k),
-        "isolation forest": isolation_forest_score(x_train, x, n_trees, seed=seed),
-        "one-class SVM": ocsvm_score(x_train, x, ocsvm_nu, ocsvm_max_train, seed=seed),
-    }
 
 
 def auroc(anomalous: np.ndarray, scores: np.ndarray) -> float:
@@ -325,7 +265,7 @@ def ood_images(x: np.ndarray, kind: str, seed: int = 0) -> np.ndarray:
     become black strokes on a white page; ``"rotated 90°"``: each digit turned a quarter turn
     counter-clockwise; ``"blank"``: all pixels 0, an empty page.
     """
-    x = _images("x", x)
+    x = flat_images("x", x)
     if x.shape[1] != 784:
         raise ValueError(f"x must be flattened 28x28 images, shape (n, 784), got {x.shape}")
     if kind == "uniform noise":
@@ -338,22 +278,3 @@ def ood_images(x: np.ndarray, kind: str, seed: int = 0) -> np.ndarray:
         return np.zeros_like(x, dtype=np.float32)
     raise ValueError(f"kind must be one of {OOD_KINDS}, got {kind!r}")
 
-
-def auroc_table(columns: Mapping[str, Mapping[int, float]], row_name: str = "digit", percent: bool = False) -> str:
-    """A per-digit table, one column per method, with the mean over the digits as the last row.
-
-    ``columns`` maps a method to ``{digit: AUROC}``; digits missing from a column print as ``–`` and the
-    mean of such a column is over the digits it has. ``percent``: print 98.0 instead of 0.980.
-    """
-    if not columns:
-        raise ValueError("columns must hold at least one method")
-    digits = sorted({d for col in columns.values() for d in col})
-    width = max(9, *(len(name) for name in columns))
-    fmt = (lambda v: f"{100 * v:.1f}") if percent else (lambda v: f"{v:.3f}")
-    lines = [f"{row_name:>8s} " + " ".join(f"{name:>{width}s}" for name in columns)]
-    for d in digits:
-        cells = (fmt(col[d]) if d in col else "–" for col in columns.values())
-        lines.append(f"{d:>8d} " + " ".join(f"{c:>{width}s}" for c in cells))
-    lines.append(f"{'mean':>8s} " + " ".join(f"{fmt(float(np.mean(list(col.values())))):>{width}s}"
-                                              for col in columns.values()))
-    return "\n".join(lines)

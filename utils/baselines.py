@@ -1,20 +1,29 @@
 """Classical baselines the autoencoders are measured against: PCA, k nearest neighbours, linear
-classifiers and classical denoising filters."""
+classifiers, classical denoising filters (notebooks 04, 05) and classical anomaly detectors (notebook 07).
+
+- codes and features: :func:`fit_pca`, :func:`pca_reconstruct`, :func:`knn_accuracy`, :func:`linear_probe`
+- denoising: :func:`classical_denoisers`, :func:`best_setting`, :func:`best_filter`
+- anomaly scores (larger: more anomalous), each fitted on normal training images: :func:`pca_error`,
+  :func:`knn_distance`, :func:`isolation_forest_score`, :func:`ocsvm_score`, all four: :func:`baseline_scores`
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from scipy import ndimage
 from sklearn.decomposition import PCA
+from sklearn.ensemble import IsolationForest
 from sklearn.linear_model import LogisticRegression
-from sklearn.neighbors import KNeighborsClassifier
+from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.svm import OneClassSVM
 
-from .checks import check_int, positive_int
+from .checks import check_int, flat_images, optional_positive_int, positive_int
+from .noise import corrupt
 
 
 def fit_pca(x_train: np.ndarray, n_components: int, seed: int = 0) -> PCA:
@@ -74,7 +83,7 @@ def classical_denoisers(
     images. Median filter of each size in ``median_sizes`` (pixels); Gaussian blur of each standard
     deviation in ``blur_sigmas`` (pixels); projection on the top ``k`` principal components of ``x_clean``
     (clean training images) for each ``k`` in ``pca_components``, clipped to [0, 1]. Notebook 04 and the
-    benchmark pass the grids of ``utils.recipes.EXPERIMENTS["04"]``.
+    benchmark pass the grids of ``utils.experiments.EXPERIMENTS["04"]``.
 
     Raises:
         ValueError: ``x_clean`` is not flattened 28x28 images, a grid is empty, or there are fewer clean
@@ -110,3 +119,69 @@ def best_setting(settings: dict[Any, Denoiser], clean: np.ndarray, noisy: np.nda
         raise ValueError("no settings to choose from")
     best = max(settings, key=lambda s: psnr(clean, settings[s](noisy)))
     return best, settings[best]
+
+
+def best_filter(filters: Mapping[str, dict[Any, Denoiser]], name: str, x_tuning: np.ndarray, kind: str,
+                level: float, *, seed: int) -> tuple[Any, Denoiser]:
+    """The setting of the classical filter ``filters[name]`` with the highest PSNR on held-out images.
+
+    ``filters`` is what :func:`classical_denoisers` returns; the filter is tuned on ``x_tuning`` (clean
+    held-out images, never the test set) corrupted by noise ``kind`` at ``level`` with ``seed``
+    (:func:`utils.noise.corrupt`). Returns ``(setting, function)`` as :func:`best_setting` does.
+
+    Raises:
+        ValueError: ``name`` is not a filter of ``filters``, or ``kind`` / ``level`` is not a valid noise.
+    """
+    if name not in filters:
+        raise ValueError(f"no filter named {name!r}; choose one of {sorted(filters)}")
+    return best_setting(filters[name], x_tuning, corrupt(x_tuning, kind, level, seed=seed))
+
+
+def pca_error(x_train: np.ndarray, x: np.ndarray, n_components: int, seed: int = 0) -> np.ndarray:
+    """PCA reconstruction error per image: PCA with ``n_components`` fitted on the normal ``x_train``."""
+    pca = fit_pca(flat_images("x_train", x_train), n_components, seed=seed)
+    x = flat_images("x", x)
+    return np.mean((x.astype(np.float64) - pca_reconstruct(pca, x)) ** 2, axis=1)
+
+
+def knn_distance(x_train: np.ndarray, x: np.ndarray, k: int) -> np.ndarray:
+    """Euclidean distance from each image of ``x`` to its ``k``-th nearest normal training image."""
+    x_train, x = flat_images("x_train", x_train), flat_images("x", x)
+    k = positive_int("k", k)
+    if k > len(x_train):
+        raise ValueError(f"k={k} is larger than the {len(x_train)} training images")
+    distances, _ = NearestNeighbors(n_neighbors=k).fit(x_train).kneighbors(x)
+    return distances[:, -1]
+
+
+def isolation_forest_score(x_train: np.ndarray, x: np.ndarray, n_trees: int = 100, seed: int = 0) -> np.ndarray:
+    """Isolation forest (Liu et al., 2008) fitted on ``x_train``: how easily each image is isolated."""
+    forest = IsolationForest(n_estimators=positive_int("n_trees", n_trees), random_state=seed)
+    return -forest.fit(flat_images("x_train", x_train)).score_samples(flat_images("x", x))
+
+
+def ocsvm_score(x_train: np.ndarray, x: np.ndarray, nu: float = 0.1, max_train: int | None = None,
+                seed: int = 0) -> np.ndarray:
+    """One-class SVM (Schölkopf et al., 2001), RBF kernel (``gamma="scale"``), fitted on ``x_train``.
+
+    Its cost grows with the square of the number of training images, so at most ``max_train`` of them
+    (drawn with ``seed``; ``None``: all) are used.
+    """
+    x_train, x = flat_images("x_train", x_train), flat_images("x", x)
+    if not 0 < nu <= 1:
+        raise ValueError(f"nu must be in (0, 1], got {nu!r}")
+    max_train = optional_positive_int("max_train", max_train)
+    if max_train is not None and len(x_train) > max_train:
+        x_train = x_train[np.sort(np.random.default_rng(seed).choice(len(x_train), max_train, replace=False))]
+    return -OneClassSVM(kernel="rbf", gamma="scale", nu=nu).fit(x_train).score_samples(x)
+
+
+def baseline_scores(x_train: np.ndarray, x: np.ndarray, *, pca_components: int, knn_k: int, n_trees: int,
+                    ocsvm_nu: float, ocsvm_max_train: int | None, seed: int = 0) -> dict[str, np.ndarray]:
+    """The four classical anomaly scores of notebook 07, each fitted on the normal ``x_train`` and applied to ``x``."""
+    return {
+        f"PCA-{pca_components} error": pca_error(x_train, x, pca_components, seed=seed),
+        f"{knn_k}-NN distance": knn_distance(x_train, x, knn_k),
+        "isolation forest": isolation_forest_score(x_train, x, n_trees, seed=seed),
+        "one-class SVM": ocsvm_score(x_train, x, ocsvm_nu, ocsvm_max_train, seed=seed),
+    }

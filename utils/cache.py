@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import backend as _backend  # noqa: F401  (before keras: hides TensorFlow's start-up lines)
 import keras
 import numpy as np
 
@@ -84,7 +85,7 @@ def _optimizer_settings(optimizer: keras.optimizers.Optimizer) -> dict[str, Any]
     return {"class": type(optimizer).__name__, **cfg}
 
 
-def runtime() -> dict[str, str]:
+def backend_and_version() -> dict[str, str]:
     """The Keras backend and version: weights trained under one are not reused under another."""
     return {"backend": keras.backend.backend(), "keras": keras.__version__}
 
@@ -122,7 +123,7 @@ def run_key(
         "epochs": int(epochs),
         "batch_size": int(batch_size),
         "seed": int(seed),
-        **runtime(),
+        **backend_and_version(),
     }
     return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -242,3 +243,65 @@ class ModelCache:
                     CacheWarning, stacklevel=3,
                 )
             return False
+
+
+# --- For the classroom kit (classroom/cache_archive.py) and for models whose classes a notebook defines ---------
+
+
+def record_runtime(entry: Entry) -> bool:
+    """Write the Keras backend and version into ``entry``'s metadata where they are missing; return whether the
+    metadata holds them now.
+
+    The key contains both only inside its hash, while ``python -m classroom export-cache`` needs them in the
+    clear, so that a student's ``import-cache`` can tell whether the entries can be used there.
+    :func:`utils.training.train` calls it after saving an entry and after loading one (an entry that loads under
+    this backend and Keras version was trained with them: both are part of its key). Best effort, like saving:
+    where the folder cannot be written, the entry stays as it was.
+    """
+    try:
+        meta = json.loads(entry.meta_file.read_text())
+        if isinstance(meta.get("backend"), str) and isinstance(meta.get("keras"), str):
+            return True
+        meta.update(backend=keras.backend.backend(), keras=keras.__version__)
+        _save_text(entry.meta_file, json.dumps(meta))
+        return True
+    except Exception:  # noqa: BLE001 - best effort: an entry without them is only left out of an export
+        return False
+
+
+def _code_text(obj: Any) -> str:
+    """The source of a function (or of what a property, staticmethod or classmethod wraps); a value's repr."""
+    import inspect  # here, not at the top: this part of the module is an addition
+
+    for attr in ("__func__", "fget"):
+        obj = getattr(obj, attr, obj)
+    if callable(obj) and hasattr(obj, "__code__"):
+        try:
+            return inspect.getsource(obj)  # notebooks keep each cell's source, so this works in Jupyter too
+        except (OSError, TypeError):
+            code = obj.__code__
+            return repr((code.co_code, code.co_consts, code.co_names))
+    return repr(obj) if isinstance(obj, (int, float, str, bytes, bool, tuple, type(None))) else type(obj).__name__
+
+
+def with_local_code(key: str, model: keras.Model) -> str:
+    """``key``, changed by the code of the classes that the running notebook or script (``__main__``) defines
+    and that ``model`` or a layer inside it is an instance of; ``key`` itself when there are none.
+
+    :func:`run_key` sees a model's architecture through its layers' configs, which do not contain a class's
+    code: without this, a model class written in a notebook (notebook 06's VAE) and then edited, its loss in
+    ``call()`` say, would load the weights trained with the old code. Classes from a module (``utils``,
+    Keras) are covered by the key as before; their keys do not change.
+    """
+    flatten = getattr(model, "_flatten_layers", None)
+    objects = list(flatten(include_self=True, recursive=True)) if flatten else [model, *model.layers]
+    classes = list(dict.fromkeys(c for obj in objects for c in type(obj).__mro__ if c.__module__ == "__main__"))
+    if not classes:
+        return key
+    h = hashlib.sha256(key.encode())
+    for cls in classes:
+        h.update(cls.__qualname__.encode())
+        for name, value in sorted(vars(cls).items()):
+            if not name.startswith("__") or name in ("__init__", "__call__"):
+                h.update(f"{name}={_code_text(value)}".encode())
+    return h.hexdigest()

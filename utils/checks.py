@@ -1,9 +1,10 @@
-"""Argument checks shared by the helpers: one rule for counts and one for numbers.
+"""Argument checks shared by the helpers: one rule for counts, one for numbers, one for batches of images.
 
 A count (epochs, batch size, layer size, seed...) is a Python or NumPy integer; ``True`` and ``False``
 are refused although Python treats them as 1 and 0, since ``epochs=True`` is always a mistake. A number
 (learning rate, noise level...) is a Python or NumPy int or float, never a boolean. Each check returns
 the value as a plain ``int`` or ``float`` and raises :class:`ValueError` with the argument's name.
+:func:`flat_images` checks a non-empty batch of flattened images, shape (n, pixels).
 
 >>> positive_int("epochs", np.int64(30))
 30
@@ -56,6 +57,20 @@ def non_negative_int(name: str, value: object) -> int:
     return check_int(name, value, 0)
 
 
+def optional_positive_int(name: str, value: object) -> int | None:
+    """Return ``None`` for ``None``, else ``value`` as an ``int`` if it is an integer >= 1 (booleans refused).
+
+    Raises:
+        ValueError: ``{name} must be a positive int or None, got ...``.
+    """
+    if value is None:
+        return None
+    try:
+        return positive_int(name, value)
+    except ValueError:
+        raise ValueError(f"{name} must be a positive int or None, got {value!r}") from None
+
+
 def check_number(name: str, value: object, low: float, high: float, *, include_low: bool = False,
                  include_high: bool = False) -> float:
     """Return ``value`` as a ``float`` if it is a real number (not a boolean) between ``low`` and ``high``.
@@ -74,3 +89,17 @@ def check_number(name: str, value: object, low: float, high: float, *, include_l
     if not (above and below):  # NaN fails both
         raise ValueError(f"{name} must be a number in {interval}, got {value!r}")
     return v
+
+
+def flat_images(name: str, x: object) -> np.ndarray:
+    """Return ``x`` as an array if it is a non-empty batch of flattened images, shape (n, pixels).
+
+    The array keeps its dtype; nothing is copied when ``x`` is an array already.
+
+    Raises:
+        ValueError: ``{name} must be a non-empty batch of flattened images, shape (n, pixels), got ...``.
+    """
+    x = np.asarray(x)
+    if x.ndim != 2 or len(x) == 0:
+        raise ValueError(f"{name} must be a non-empty batch of flattened images, shape (n, pixels), got {x.shape}")
+    return x

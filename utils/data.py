@@ -1,4 +1,5 @@
-"""MNIST loading: float32 images in [0, 1] and integer labels, validated.
+"""MNIST loading: float32 images in [0, 1] and integer labels, validated; and two changes of a set of images,
+:func:`binarize` (a fixed Bernoulli draw) and :func:`shift_right` (digits moved sideways).
 
 Where the data comes from, in order:
 
@@ -26,9 +27,9 @@ import os
 import warnings
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -62,7 +63,7 @@ class Mnist(NamedTuple):
     y_test: np.ndarray
 
 
-def _describe(arrays: dict[str, np.ndarray], source: str) -> None:
+def _check_arrays(arrays: dict[str, np.ndarray], source: str) -> None:
     """Check keys, shapes, dtypes and label range; raise MnistError on the first problem."""
     missing = [k for k in EXPECTED if k not in arrays]
     if missing:
@@ -136,8 +137,8 @@ def _what_is(head: bytes) -> str | None:
     return "binary data of no known format (random bytes, or another file type)"
 
 
-def _read_npz(path: Path) -> dict[str, np.ndarray]:
-    """Read every array of an ``.npz`` without pickle, turning each kind of failure into its own MnistError."""
+def _check_is_file(path: Path) -> None:
+    """Refuse a path that does not exist or is not a file."""
     if not path.exists():
         raise MnistError(
             f"{ENV_VAR} points at {path}, which does not exist. Fix the path, or unset {ENV_VAR} "
@@ -145,17 +146,23 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
         )
     if not path.is_file():
         raise MnistError(f"{path} is not a file; {ENV_VAR} must name an mnist.npz file.")
-    fix = (f"{ENV_VAR} must name the mnist.npz of keras.datasets.mnist (a zip archive of x_train, y_train, "
-           f"x_test, y_test); re-copy it, or unset {ENV_VAR} to download MNIST through Keras.")
+
+
+def _read_ends(path: Path) -> tuple[bytes, bytes, int]:
+    """The file's first 4 KiB, its last 64 KiB (where a zip archive keeps its table of contents) and its size."""
     try:
         with open(path, "rb") as f:
             head = f.read(4096)
             f.seek(0, os.SEEK_END)
             size = f.tell()
             f.seek(max(0, size - 65536 - 22))
-            tail = f.read()
+            return head, f.read(), size
     except OSError as exc:
         raise MnistError(f"{path} cannot be read ({type(exc).__name__}: {exc}); check its permissions.") from exc
+
+
+def _check_is_npz(path: Path, head: bytes, tail: bytes, size: int) -> None:
+    """Refuse a file that is not a complete .npz (zip) archive, from its first and last bytes."""
     if head.startswith(b"\x93NUMPY"):
         raise MnistError(
             f"{path} holds a single array (.npy), not an .npz archive of x_train, y_train, x_test, y_test; "
@@ -163,27 +170,41 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
         )
     what = _what_is(head)
     if what is not None:
-        raise MnistError(f"{path} is not an .npz archive: it is {what}. {fix}")
+        raise MnistError(
+            f"{path} is not an .npz archive: it is {what}. {ENV_VAR} must name the mnist.npz of "
+            "keras.datasets.mnist (a zip archive of x_train, y_train, x_test, y_test); re-copy it, or unset "
+            f"{ENV_VAR} to download MNIST through Keras."
+        )
     if b"PK\x05\x06" not in tail:
         raise MnistError(
             f"{path} is a truncated .npz archive ({size:,} bytes; the end of the archive, its table of contents, "
             "is missing: an interrupted copy or download). Copy the file again."
         )
-    arrays = {}
+
+
+def _load_array(npz: Any, key: str, path: Path) -> np.ndarray:
+    """One array of an open .npz, refused with a MnistError when it can only be read with pickle."""
+    try:
+        return npz[key]
+    except ValueError as exc:
+        if "pickle" not in str(exc):
+            raise
+        raise MnistError(
+            f"{path}: array {key.removesuffix('.npy')!r} stores Python objects, which can only be read with "
+            "pickle, and pickle can run arbitrary code, so the file is refused. Use a plain MNIST .npz of uint8 "
+            "arrays."
+        ) from exc
+
+
+def _read_npz(path: Path) -> dict[str, np.ndarray]:
+    """Read every array of an ``.npz`` without pickle, turning each kind of failure into its own MnistError:
+    no such file, not a file, unreadable, not an .npz (:func:`_what_is` says what it is), truncated, an array
+    that needs pickle, a corrupt archive."""
+    _check_is_file(path)
+    _check_is_npz(path, *_read_ends(path))
     try:
         with np.load(path, allow_pickle=False) as npz:
-            for key in npz.files:
-                try:
-                    arrays[key] = npz[key]
-                except ValueError as exc:
-                    if "pickle" not in str(exc):
-                        raise
-                    name = key.removesuffix(".npy")
-                    raise MnistError(
-                        f"{path}: array {name!r} stores Python objects, which can only be read with pickle, and "
-                        "pickle can run arbitrary code, so the file is refused. Use a plain MNIST .npz of uint8 "
-                        "arrays."
-                    ) from exc
+            return {key: _load_array(npz, key, path) for key in npz.files}
     except MnistError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError) as exc:
@@ -191,7 +212,6 @@ def _read_npz(path: Path) -> dict[str, np.ndarray]:
             f"{path} is a corrupt .npz archive ({type(exc).__name__}: {exc}): a part of it is damaged (a checksum "
             "does not match, or it cannot be decompressed). Copy the file again."
         ) from exc
-    return arrays
 
 
 def _check_content(arrays: Mapping[str, np.ndarray], source: str) -> None:
@@ -207,12 +227,18 @@ def _check_content(arrays: Mapping[str, np.ndarray], source: str) -> None:
         )
 
 
+def _keras_mnist_loader() -> Callable[[], Any]:
+    """``keras.datasets.mnist.load_data``: Keras, and so a backend, is imported here only, when it is needed."""
+    from .backend import import_keras
+
+    return import_keras().datasets.mnist.load_data
+
+
 def _download() -> dict[str, np.ndarray]:
     """Get MNIST through Keras (download once, hash-checked, cached)."""
-    import keras
-
+    load_data = _keras_mnist_loader()
     try:
-        (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+        (x_train, y_train), (x_test, y_test) = load_data()
     except Exception as exc:  # keras raises plain Exception for URL failures
         raise MnistError(
             f"MNIST could not be downloaded through Keras ({type(exc).__name__}: {exc}). Without a network, "
@@ -261,11 +287,11 @@ def load_mnist(
         path = Path(path).expanduser()
         arrays = _read_npz(path)
         source = str(path)
-        _describe(arrays, source)
+        _check_arrays(arrays, source)
         _check_content(arrays, source)
     else:
         arrays = _download()
-        _describe(arrays, "keras.datasets.mnist")
+        _check_arrays(arrays, "keras.datasets.mnist")
 
     def images(x: np.ndarray) -> np.ndarray:
         x = x.astype(np.float32) / 255.0
@@ -321,3 +347,36 @@ def balanced_subset(labels: np.ndarray, n: int, seed: int, n_classes: int = 10) 
             raise ValueError(f"class {c} has {len(pool)} examples, fewer than the {n // n_classes} asked for")
         picks.append(rng.choice(pool, n // n_classes, replace=False))
     return np.concatenate(picks)
+
+
+def binarize(x: np.ndarray, seed: int) -> np.ndarray:
+    """One fixed Bernoulli draw of every pixel (values 0.0 or 1.0): how a test set is binarised, once.
+
+    Each pixel ``p`` in [0, 1] becomes 1 with probability ``p`` (NumPy's generator, seeded with ``seed``).
+
+    Raises:
+        ValueError: ``x`` is empty or has a pixel outside [0, 1], or ``seed`` is not a non-negative int.
+    """
+    x = np.asarray(x, dtype=np.float32)
+    if x.size == 0 or not np.isfinite(x).all() or x.min() < 0 or x.max() > 1:
+        raise ValueError("binarize needs a non-empty array of pixel values in [0, 1]; divide uint8 images by 255")
+    rng = np.random.default_rng(non_negative_int("seed", seed))
+    return (rng.random(x.shape, dtype=np.float32) < x).astype(np.float32)
+
+
+def shift_right(images: np.ndarray, pixels: int) -> np.ndarray:
+    """Move 28x28 images ``pixels`` columns to the right; the columns that come in are background (0).
+
+    ``images`` has shape (n, 28, 28) or (n, 28, 28, 1); the result has the same shape and dtype (a new array,
+    also for ``pixels=0``). The columns pushed out on the right are lost.
+
+    Raises:
+        ValueError: ``images`` is not such a batch, or ``pixels`` is not an int in 0..27.
+    """
+    images = np.asarray(images)
+    if images.ndim not in (3, 4) or images.shape[1:3] != (28, 28) or images.shape[3:] not in ((), (1,)):
+        raise ValueError(f"images must have shape (n, 28, 28) or (n, 28, 28, 1), got {images.shape}")
+    pixels = check_int("pixels", pixels, 0, 27)
+    out = np.zeros_like(images)
+    out[:, :, pixels:] = images[:, :, :28 - pixels]
+    return out

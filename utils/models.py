@@ -1,11 +1,15 @@
 """Mirrored autoencoders: encoder -> code -> decoder, the decoder mirroring the encoder; dense (01-04) and
-convolutional (05)."""
+convolutional (05). And what the notebooks ask of a built model: :func:`predict` (its output as a NumPy array),
+:func:`layer_sizes`, :func:`feature_map_shapes`, :func:`layer_kinds`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import NamedTuple
 
+import numpy as np
+
+from . import backend as _backend  # noqa: F401  (before keras: hides TensorFlow's start-up lines)
 import keras
 from keras import layers
 
@@ -230,3 +234,34 @@ def feature_map_shapes(model: keras.Model) -> list[tuple[int, ...]]:
 
     walk(model)
     return shapes
+
+
+def layer_kinds(model: keras.Model) -> list[tuple[str, str | None]]:
+    """(layer type, activation) of every layer inside the sub-models (encoder, decoder) of an autoencoder.
+
+    The activation is the name in the layer's configuration (``"relu"``, ``"linear"`` for none, ...), or
+    ``None`` for a layer without one (input, flatten, reshape). Two autoencoders built alike give equal lists:
+    ``layer_kinds(by_hand) == layer_kinds(build_dense_autoencoder(...).autoencoder)``.
+
+    Raises:
+        ValueError: ``model`` is not a Keras model made of sub-models (pass ``parts.autoencoder``).
+    """
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a keras.Model (an autoencoder's .autoencoder), got {type(model).__name__}")
+    parts = [part for part in model.layers if isinstance(part, keras.Model)]
+    if not parts:
+        raise ValueError(f"model {model.name!r} has no sub-models (encoder, decoder) to list the layers of")
+    return [(type(layer).__name__, layer.get_config().get("activation")) for part in parts for layer in part.layers]
+
+
+def predict(model: keras.Model, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+    """``model.predict(x, batch_size=batch_size, verbose=0)`` as a NumPy array: a model's output, silently.
+
+    The batch size changes only speed and memory, not the result (up to float rounding); callers keep their
+    own (notebook 04: 2048, notebook 05: 1000) so that their printed numbers stay the same.
+
+    Raises:
+        ValueError: ``batch_size`` is not a positive int.
+    """
+    batch_size = positive_int("batch_size", batch_size)
+    return np.asarray(model.predict(x, batch_size=batch_size, verbose=0))

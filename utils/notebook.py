@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from . import backend as _backend  # noqa: F401  (before keras: hides TensorFlow's start-up lines)
 import keras
 
 from .config import Mode, get_mode

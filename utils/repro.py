@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 
+from . import backend as _backend  # noqa: F401  (before keras: hides TensorFlow's start-up lines)
 import keras
 
 from .checks import non_negative_int

@@ -10,11 +10,12 @@ the ordinary ``compile`` + ``fit``: no backend-specific ``train_step``.
 - :class:`KLDivergence`          KL(q(z|x) || N(0, I)) per image, added to the loss times ``beta``
 - :class:`VAE`                   encoder -> (mean, log-variance) -> sample -> decoder; loss = -ELBO
 - :func:`build_vae`              a dense VAE whose decoder mirrors its encoder
-- :class:`VAERecipe`             a VAE and how it is trained (the recipes live in :mod:`utils.recipes`)
 - :func:`elbo_terms`             reconstruction and KL terms per image (one posterior sample)
 - :func:`importance_sampled_nll` -log p(x) per image by importance sampling (Burda et al. 2016)
-- :func:`binarize`               a fixed Bernoulli draw of a data set (the test set of a likelihood)
-- :func:`frechet_distance`       how far apart two sets of samples lie in a feature space (FID-style)
+- :func:`check_vae_images`       the images a VAE takes: flattened, pixels in [0, 1]
+
+A fixed binarisation of a test set is :func:`utils.data.binarize`; the Fréchet distance between two sets of
+samples is :func:`utils.metrics.frechet_distance`.
 
 Units: nats per image (natural logarithms, summed over the 784 pixels).
 """
@@ -23,22 +24,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from . import backend as _backend  # noqa: F401  (before keras: hides TensorFlow's start-up lines)
 import keras
 import numpy as np
 from keras import layers, ops
 
 from .checks import check_number, non_negative_int, positive_int
-from .config import Mode
-from .training import TrainResult, train
 
 LOG_2PI = math.log(2.0 * math.pi)
-
-
-def _positive_int(name: str, value: object) -> int:
-    return positive_int(name, value)
 
 
 def _seed(value: object) -> int:
@@ -49,8 +44,13 @@ def _beta(value: object) -> float:
     return check_number("beta (the weight of the KL term)", value, 0, 1000, include_low=True)
 
 
-def _images(x: object, input_dim: int) -> np.ndarray:
-    """Validate a batch of flattened images with pixels in [0, 1]; return it as float32."""
+def check_vae_images(x: object, input_dim: int) -> np.ndarray:
+    """Return ``x`` as float32 if it is a non-empty batch of flattened images (shape (n, ``input_dim``)) with
+    pixels in [0, 1], the probabilities a Bernoulli decoder models.
+
+    Raises:
+        ValueError: another shape, an empty batch, or a pixel outside [0, 1] (or not finite).
+    """
     x = np.asarray(x, dtype=np.float32)
     if x.ndim != 2 or x.shape[1] != input_dim or len(x) == 0:
         raise ValueError(f"expected a non-empty batch of flattened images, shape (n, {input_dim}), got {x.shape}; "
@@ -87,7 +87,7 @@ class DynamicBinarization(layers.Layer):
 
     This is "dynamically binarised MNIST" (Burda et al. 2016): each epoch sees new binary images, which
     acts against overfitting. Outside training the input passes unchanged (binarise a test set once with
-    :func:`binarize`).
+    :func:`utils.data.binarize`).
     """
 
     def __init__(self, seed: int = 0, **kwargs: Any) -> None:
@@ -182,7 +182,7 @@ class VAE(keras.Model):
 
     def encode(self, x: np.ndarray, batch_size: int = 2048) -> np.ndarray:
         """The codes' means (the centre of q(z|x)) of images ``x``, as a NumPy array."""
-        return self.encoder.predict(_images(x, self.input_dim), batch_size=batch_size, verbose=0)[0]
+        return self.encoder.predict(check_vae_images(x, self.input_dim), batch_size=batch_size, verbose=0)[0]
 
     def decode(self, z: np.ndarray, batch_size: int = 2048) -> np.ndarray:
         """Pixel probabilities (images in [0, 1]) that the decoder draws from codes ``z``."""
@@ -206,10 +206,10 @@ def build_vae(input_dim: int = 784, hidden: Sequence[int] = (512, 256, 128), lat
         ValueError: a size is not a positive int, ``latent_dim`` is not smaller than ``input_dim``, or
             ``beta`` / ``seed`` is out of range.
     """
-    input_dim, latent_dim = _positive_int("input_dim", input_dim), _positive_int("latent_dim", latent_dim)
+    input_dim, latent_dim = positive_int("input_dim", input_dim), positive_int("latent_dim", latent_dim)
     if isinstance(hidden, (str, bytes)) or not isinstance(hidden, Sequence):
         raise ValueError(f"hidden must be a sequence of positive ints such as (512, 256), got {hidden!r}")
-    hidden = [_positive_int(f"hidden[{i}]", h) for i, h in enumerate(hidden)]
+    hidden = [positive_int(f"hidden[{i}]", h) for i, h in enumerate(hidden)]
     if latent_dim >= input_dim:
         raise ValueError(f"latent_dim={latent_dim} must be smaller than input_dim={input_dim}")
     x_in = keras.Input(shape=(input_dim,), name=f"{name}_input")
@@ -226,67 +226,6 @@ def build_vae(input_dim: int = 784, hidden: Sequence[int] = (512, 256, 128), lat
     logits = layers.Dense(input_dim, name=f"{name}_logits")(h)
     decoder = keras.Model(z_in, logits, name=f"{name}_decoder")
     return VAE(encoder, decoder, beta=beta, binarize=binarize, seed=seed, name=name)
-
-
-@dataclass(frozen=True)
-class VAERecipe:
-    """A dense VAE (see :func:`build_vae`) and how it is trained: Adam on the negative ELBO (``beta`` = 1).
-
-    ``epochs`` and ``batch_size`` are the full-mode values, ``quick_epochs`` / ``quick_batch_size`` quick
-    mode's (``None``: the same batch size).
-    """
-
-    hidden: tuple[int, ...]
-    latent_dim: int
-    epochs: int
-    quick_epochs: int
-    batch_size: int
-    learning_rate: float
-    beta: float = 1.0
-    activation: str = "relu"
-    binarize: bool = False
-    schedule: str = "constant"
-    quick_batch_size: int | None = None
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.hidden, tuple):
-            raise ValueError(f"hidden must be a tuple such as (512, 256), got {self.hidden!r}")
-        for name in ("latent_dim", "epochs", "quick_epochs", "batch_size"):
-            _positive_int(name, getattr(self, name))
-        if self.quick_batch_size is not None:
-            _positive_int("quick_batch_size", self.quick_batch_size)
-        check_number("learning_rate", self.learning_rate, 0, 10)
-        _beta(self.beta)
-        if self.schedule not in ("constant", "cosine"):
-            raise ValueError(f"schedule must be 'constant' or 'cosine', got {self.schedule!r}")
-
-    def sizes(self, input_dim: int = 784) -> str:
-        """The encoder's layer sizes, e.g. ``"784-200-200-50"`` (the decoder mirrors them)."""
-        return "-".join(str(s) for s in (input_dim, *self.hidden, self.latent_dim))
-
-    def build(self, name: str = "vae", seed: int = 0, input_dim: int = 784) -> VAE:
-        """The untrained VAE; call :func:`utils.repro.set_seed` first to fix its initial weights."""
-        return build_vae(input_dim, self.hidden, self.latent_dim, activation=self.activation, beta=self.beta,
-                         binarize=self.binarize, seed=seed, name=name)
-
-    def train(self, vae: VAE, x: np.ndarray, mode: Mode, **kwargs: Any) -> TrainResult:
-        """Train ``vae`` on images ``x`` with this recipe's settings for ``mode`` (:func:`utils.training.train`;
-        ``seed``, ``label``, ``validation_data``, ``cache`` ... pass through)."""
-        if not isinstance(vae, VAE):
-            raise ValueError(f"vae must be a utils.vae.VAE (build it with recipe.build()), got {type(vae).__name__}")
-        x = _images(x, vae.input_dim)
-        if "validation_data" in kwargs and kwargs["validation_data"] is not None:
-            v = _images(kwargs["validation_data"], vae.input_dim)
-            kwargs["validation_data"] = (v, v)
-        return train(vae, x, x, epochs=mode.pick(self.epochs, self.quick_epochs),
-                     batch_size=mode.pick(self.batch_size, self.quick_batch_size or self.batch_size),
-                     learning_rate=self.learning_rate, schedule=self.schedule, loss=None, **kwargs)
-
-    def __str__(self) -> str:
-        data = ", dynamically binarised input" if self.binarize else ""
-        return (f"{self.sizes()} VAE ({self.activation}, Bernoulli decoder, beta {self.beta:g}{data}), "
-                f"Adam {self.learning_rate:g} {self.schedule}, {self.epochs} epochs of batch {self.batch_size} "
-                f"(quick mode: {self.quick_epochs} of {self.quick_batch_size or self.batch_size})")
 
 
 def _bernoulli_log_likelihood(x: Any, logits: Any) -> Any:
@@ -306,8 +245,8 @@ def elbo_terms(vae: VAE, x: np.ndarray, seed: int = 0, batch_size: int = 1000) -
     Returns ``{"reconstruction": -log p(x|z), "kl": KL(q(z|x) || p(z))}``; ``-ELBO = reconstruction + kl``.
     The sample is drawn with NumPy from ``seed``, so the numbers do not depend on the backend's generator.
     """
-    x = _images(x, vae.input_dim)
-    batch_size = _positive_int("batch_size", batch_size)
+    x = check_vae_images(x, vae.input_dim)
+    batch_size = positive_int("batch_size", batch_size)
     rng = np.random.default_rng(_seed(seed))
     rec, kl = [], []
     for i in range(0, len(x), batch_size):
@@ -328,9 +267,9 @@ def importance_sampled_nll(vae: VAE, x: np.ndarray, k: int, seed: int = 0, max_r
     in expectation, above the true NLL). Cost: ``k`` decoder passes per image, taken ``max_rows`` at a time.
     Noise from ``seed`` (NumPy), identical on every backend.
     """
-    x = _images(x, vae.input_dim)
-    k = _positive_int("k", k)
-    max_rows = _positive_int("max_rows", max_rows)
+    x = check_vae_images(x, vae.input_dim)
+    k = positive_int("k", k)
+    max_rows = positive_int("max_rows", max_rows)
     rng = np.random.default_rng(_seed(seed))
     per_batch = max(1, max_rows // k)  # images per decoder call: per_batch * k rows
     out = []
@@ -348,35 +287,3 @@ def importance_sampled_nll(vae: VAE, x: np.ndarray, k: int, seed: int = 0, max_r
         out.append(ops.convert_to_numpy(math.log(k) - ops.logsumexp(log_w, axis=0)))
     return np.concatenate(out).astype(np.float64)
 
-
-def frechet_distance(features_a: np.ndarray, features_b: np.ndarray) -> float:
-    """Fréchet distance between Gaussians fitted to two sets of feature vectors (rows): 0 for equal means and
-    covariances, larger the more the two distributions differ.
-
-    ``|mean_a - mean_b|^2 + trace(C_a + C_b - 2 (C_a C_b)^(1/2))``: the FID of Heusel et al. (2017) when the
-    features come from an Inception network; here any feature extractor (notebook 06: a digit classifier's
-    hidden layer). Compare distances computed with the same number of samples: the estimate is biased
-    upward for few samples.
-
-    Raises:
-        ValueError: the arrays are not 2-D with the same number of features, or have fewer than 2 rows.
-    """
-    a, b = np.asarray(features_a, dtype=np.float64), np.asarray(features_b, dtype=np.float64)
-    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or len(a) < 2 or len(b) < 2:
-        raise ValueError(f"expected two sets of feature vectors, shapes (n, d) and (m, d) with n, m >= 2; "
-                         f"got {a.shape} and {b.shape}")
-    cov_a, cov_b = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
-    # trace((C_a C_b)^(1/2)) = trace((R C_b R)^(1/2)) with R = C_a^(1/2): symmetric matrices only (eigh)
-    w, v = np.linalg.eigh(cov_a)
-    root_a = (v * np.sqrt(np.clip(w, 0, None))) @ v.T
-    root_trace = np.sqrt(np.clip(np.linalg.eigvalsh(root_a @ cov_b @ root_a), 0, None)).sum()
-    return float(np.sum((a.mean(0) - b.mean(0)) ** 2) + np.trace(cov_a) + np.trace(cov_b) - 2 * root_trace)
-
-
-def binarize(x: np.ndarray, seed: int) -> np.ndarray:
-    """One fixed Bernoulli draw of every pixel (values 0.0 or 1.0): how a test set is binarised, once."""
-    x = np.asarray(x, dtype=np.float32)
-    if x.size == 0 or not np.isfinite(x).all() or x.min() < 0 or x.max() > 1:
-        raise ValueError("binarize needs a non-empty array of pixel values in [0, 1]; divide uint8 images by 255")
-    rng = np.random.default_rng(_seed(seed))
-    return (rng.random(x.shape, dtype=np.float32) < x).astype(np.float32)
