@@ -2,7 +2,8 @@
 
 :func:`utils.training.train` uses it; the folder is passed in (:func:`utils.config.cache_dir` reads it
 from the environment). An entry is two files, ``<label>-<key>.npz`` (the weights) and ``<label>-<key>.json``
-(the full key, the weights' checksum, the history and the training time).
+(the full key, the weights' checksum, the history, the training time, and the Keras backend and version it was
+trained with, written by :func:`record_runtime` for ``python -m classroom export-cache``).
 
 - The key (:func:`run_key`) covers the architecture (layer types and settings, without the generated
   names), the initial weights (so the seed that drew them), the contents of the inputs, the targets and
