@@ -16,7 +16,8 @@ from typing import Any, NamedTuple
 import utils.backend  # noqa: F401  (first: imports Keras with TensorFlow's start-up log hidden)
 import numpy as np
 
-from utils.baselines import best_setting, classical_denoisers, fit_pca, knn_accuracy, linear_probe, pca_reconstruct
+from utils.baselines import (FIXED_PROBE, best_setting, classical_denoisers, fit_pca, knn_accuracy, linear_probe,
+                             pca_reconstruct)
 from utils.config import Mode
 from utils.data import shift_right
 from utils.metrics import psnr, sse_per_image, ssim
@@ -176,7 +177,8 @@ def _probe(models: dict[str, Any], d: _Images, n_fit: int) -> dict[str, float]:
     """Test accuracy of a logistic regression fitted on ``n_fit`` training images' pixels and code-32 codes."""
     feats = {"raw": (d.x_tr, d.x_te), "dense32": _codes(models["dense32"], d, False),
              "cae32": _codes(models["cae32"], d, True)}
-    return {k: linear_probe(tr[:n_fit], d.y_tr[:n_fit], te, d.y_te) for k, (tr, te) in feats.items()}
+    return {k: linear_probe(tr[:n_fit], d.y_tr[:n_fit], te, d.y_te, setting=FIXED_PROBE)  # 05's probe, as it ran
+            for k, (tr, te) in feats.items()}
 
 
 # ------------------------------------------------------------------------------------------------------

@@ -46,13 +46,15 @@ SEED = 0  # the notebooks' seed of the initial weights, the data order and the b
 BATCH = 2048  # batch size of predictions and evaluations
 
 
-def _trained(name: str, label: str, inputs: np.ndarray, targets: np.ndarray, mode: Mode, seed: int = 0):
-    """Build and train recipe ``name`` as its notebook does (in run ``seed``); return the autoencoder and its
-    training cost."""
+def _trained(name: str, label: str, inputs: np.ndarray, targets: np.ndarray, mode: Mode, seed: int = 0,
+             corruption: tuple[str, float] | None = None):
+    """Build and train recipe ``name`` as its notebook does (in run ``seed``; ``corruption``: see
+    :meth:`utils.recipes.ReconstructionRecipe.train`); return the autoencoder and its training cost."""
     r = RECIPES[name]
     set_seed(run_seed(SEED, seed))
     ae = r.build(name)
-    run: TrainResult = r.train(ae, inputs, targets, mode, seed=run_seed(SEED, seed), label=label, cache=False)
+    run: TrainResult = r.train(ae, inputs, targets, mode, corruption=corruption, seed=run_seed(SEED, seed),
+                               label=label, cache=False)
     epochs = mode.pick(r.epochs, r.quick_epochs)
     extra = ", overcomplete" if r.allow_overcomplete else ""
     return ae, {"model": f"{label} ({r.sizes()}{extra})", "epochs": epochs, "train_seconds": run.seconds,
@@ -112,7 +114,9 @@ def task_features(mode: Mode, seed: int = 0) -> dict[str, Any]:
     pca = fit_pca(x_train, 32, seed=run_seed(SEED, seed))
     feats = {"raw": (x_train, x_test), "pca": (pca.transform(x_train), pca.transform(x_test)),
              "ae": (predict(ae.encoder, x_train, batch_size=BATCH), predict(ae.encoder, x_test, batch_size=BATCH))}
-    out: dict[str, Any] = {"all_labels": {k: linear_probe(f[0], y_train, f[1], y_test) for k, f in feats.items()}}
+    probe_seed = run_seed(SEED, seed)  # the seed of the probe's cross-validation (notebook 03: 0)
+    out: dict[str, Any] = {"all_labels": {k: linear_probe(f[0], y_train, f[1], y_test, seed=probe_seed)
+                                          for k, f in feats.items()}}
     few: dict[str, dict[str, list[float]]] = {m: {} for m in ("raw", "pca", "ae", "finetuned", "random")}
     for n in mode.pick(*settings.label_counts):
         epochs = mode.pick(*settings.fine_tuning_epochs[n])
@@ -121,7 +125,7 @@ def task_features(mode: Mode, seed: int = 0) -> dict[str, Any]:
         for label_seed in (run_seed(s, seed) for s in mode.pick(*settings.label_seeds)):
             idx = balanced_subset(y_train, n, label_seed)
             for k, f in feats.items():
-                few[k][str(n)].append(linear_probe(f[0][idx], y_train[idx], f[1], y_test))
+                few[k][str(n)].append(linear_probe(f[0][idx], y_train[idx], f[1], y_test, seed=label_seed))
             for m, pretrained in (("finetuned", True), ("random", False)):
                 net = fine_tuning_classifier(RECIPES["ae32"], label_seed, ae.encoder if pretrained else None)
                 train(net, x_train[idx], y_train[idx], epochs=epochs, learning_rate=settings.fine_tuning_learning_rate,
@@ -140,13 +144,14 @@ def task_dae(mode: Mode, seed: int = 0) -> dict[str, Any]:
     data = s.data.load(mode)
     x_train, x_val, x_test = data.x_train[:-s.n_tuning], data.x_train[-s.n_tuning:], data.x_test
     sigma = s.noise["gaussian"]
-    noisy_train = corrupt(x_train, "gaussian", sigma, seed=run_seed(s.seed_train, seed))  # run 0: the notebook's
-    noisy_test = corrupt(x_test, "gaussian", sigma, seed=run_seed(s.seed_test, seed))
+    noisy_test = corrupt(x_test, "gaussian", sigma, seed=run_seed(s.seed_test, seed))  # run 0: the notebook's
     noisy_val = corrupt(x_val, "gaussian", sigma, seed=run_seed(s.seed_tuning, seed))
-    dae, cost = _trained("dae", "DAE", noisy_train, x_train, mode, seed)
+    # fresh noise for every batch, inside the model (utils.models.Corruption): clean images in, clean targets
+    dae, cost = _trained("dae", "DAE", x_train, x_train, mode, seed, corruption=("gaussian", sigma))
     out = predict(dae.autoencoder, noisy_test, batch_size=BATCH)
     rows = {"noisy input": {"setting": "", "psnr": psnr(x_test, noisy_test), "ssim": ssim(x_test, noisy_test)}}
-    grids = dict(median_sizes=s.median_sizes, blur_sigmas=s.blur_sigmas, pca_components=s.pca_components)
+    grids = dict(median_sizes=s.median_sizes, blur_sigmas=s.blur_sigmas, pca_components=s.pca_components,
+                 thresholds=s.thresholds)
     for name, settings in classical_denoisers(x_train, seed=run_seed(SEED, seed), **grids).items():
         setting, f = best_setting(settings, x_val, noisy_val)
         restored = f(noisy_test)

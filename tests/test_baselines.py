@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from utils.baselines import (baseline_scores, best_filter, best_setting, classical_denoisers, fit_pca,
-                             isolation_forest_score, knn_accuracy, knn_distance, linear_probe, ocsvm_score,
-                             pca_error, pca_reconstruct)
+from utils.baselines import (FIXED_PROBE, PROBE_CS, ProbeSetting, baseline_scores, best_filter, best_setting,
+                             choose_probe, classical_denoisers, fit_pca, isolation_forest_score, knn_accuracy,
+                             knn_distance, linear_probe, ocsvm_score, pca_error, pca_reconstruct)
 from utils.metrics import mse_per_pixel, psnr
 from utils.noise import corrupt
 
@@ -42,6 +42,55 @@ def test_linear_probe_reads_linearly_separable_features():
         linear_probe(f, y[:10], f, y)
 
 
+def test_choose_probe_picks_the_setting_that_cross_validation_favours():
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(3), 40)
+    # one informative feature, twenty of pure noise
+    informative = y[:, None] + rng.normal(0, 0.2, (120, 1))
+    f = np.hstack([informative, rng.normal(0, 1, (120, 20))])
+    s = choose_probe(f, y, seed=0)
+    assert isinstance(s, ProbeSetting) and s.c in PROBE_CS and 0 <= s.cv_accuracy <= 1
+    assert s.cv_accuracy > 0.8, s  # far above chance (1 in 3)
+    # the choice is the best mean fold accuracy of the grid, as computed by hand
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    folds = StratifiedKFold(3, shuffle=True, random_state=0)
+
+    def cv(c, standardise):
+        clf = LogisticRegression(C=c, max_iter=1000)
+        clf = make_pipeline(StandardScaler(), clf) if standardise else clf
+        return cross_val_score(clf, f, y, cv=folds).mean()
+    assert s.cv_accuracy == pytest.approx(max(cv(c, st) for st in (False, True) for c in PROBE_CS))
+    assert s.cv_accuracy == pytest.approx(cv(s.c, s.standardise))
+    assert str(ProbeSetting(0.1, False)) == "C = 0.1, unscaled" and str(FIXED_PROBE) == "C = 1, standardised"
+    # the fixed setting is used as given; the default tunes
+    acc = linear_probe(f[:90], y[:90], f[90:], y[90:], setting=FIXED_PROBE)
+    assert 0 <= acc <= 1
+
+
+def test_choose_probe_refuses_what_it_cannot_cross_validate():
+    f, y = np.zeros((20, 2)), np.array([0] * 18 + [1] * 2)
+    with pytest.raises(ValueError, match="at least 3 labelled images of every class"):
+        choose_probe(f, y)
+    with pytest.raises(ValueError, match="same length"):
+        choose_probe(f, y[:5])
+    with pytest.raises(ValueError, match="cs must be positive"):
+        choose_probe(f, y, cs=(0.0, 1.0))
+    with pytest.raises(ValueError, match="cs must be positive"):
+        choose_probe(f, y, cs=())
+
+
+def test_choose_probe_subsamples_many_labels_stratified():
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 4, 3000)
+    f = np.eye(4)[y] * 3 + rng.normal(size=(3000, 4))
+    s = choose_probe(f, y, max_images=200, seed=3)
+    assert s.cv_accuracy > 0.8 and s == choose_probe(f, y, max_images=200, seed=3)  # seeded: the same choice
+
+
 def test_classical_denoisers_and_best_setting():
     rng = np.random.default_rng(0)
     clean = np.zeros((200, 28, 28), np.float32)
@@ -61,6 +110,15 @@ def test_classical_denoisers_and_best_setting():
         classical_denoisers(clean[:150], **{**grids, "blur_sigmas": ()})
     with pytest.raises(ValueError, match="no settings"):
         best_setting({}, clean, noisy)
+    # blur + threshold: only with thresholds; every (sigma, threshold) pair; faint pixels set to 0
+    with_threshold = classical_denoisers(clean[:150], **grids, thresholds=(0.2, 0.4))
+    assert list(with_threshold["blur + threshold"]) == [(1.0, 0.2), (1.0, 0.4)]
+    out = with_threshold["blur + threshold"][(1.0, 0.4)](noisy[150:])
+    blurred = with_threshold["Gaussian blur"][1.0](noisy[150:])
+    assert np.array_equal(out, np.where(blurred < 0.4, 0, blurred))
+    assert psnr(clean[150:], out) > psnr(clean[150:], blurred)  # the background noise is gone
+    with pytest.raises(ValueError, match="thresholds are pixel values"):
+        classical_denoisers(clean[:150], **grids, thresholds=(1.5,))
 
 
 def test_best_filter_tunes_a_filter_on_held_out_images():

@@ -83,6 +83,8 @@ def test_relations_hold_and_report_has_every_table():
     (lambda r: r["jax"]["ae2"]["ae"].update(knn5=0.3), "JAX: 2-D autoencoder knn5"),
     (lambda r: r["tensorflow"]["ae30"]["ae"].update(sse=14.0), "30-D autoencoder error"),
     (lambda r: r["tensorflow"]["features"]["all_labels"].update(ae=0.85), "within 2 points"),
+    (lambda r: r["tensorflow"]["features"]["few_labels"]["random"].update({"1000": [0.80, 0.81]}),
+     "with 1,000 labels, the random network"),
     (lambda r: r["tensorflow"]["dae"]["rows"]["denoising autoencoder"].update(psnr=14.0), "median filter"),
     (lambda r: r["tensorflow"]["tsne"]["tsne"].update(knn5=0.3), "t-SNE"),
     (lambda r: r["jax"]["conv"]["sse"].update(cae32=14.0), "JAX: conv autoencoder (code 32)"),

@@ -88,7 +88,8 @@ def test_the_lectures_install_is_a_subset_with_the_same_bounds():
     # another package of the list: IPython comes with jupyterlab's kernel)
     provider = {"keras": "keras", "numpy": "numpy", "scipy": "scipy", "sklearn": "scikit-learn",
                 "skimage": "scikit-image", "matplotlib": "matplotlib", "ipywidgets": "ipywidgets",
-                "tensorflow": "tensorflow", "IPython": "jupyterlab", "jax": "jax", "utils": None}
+                "tensorflow": "tensorflow", "IPython": "jupyterlab", "jax": "jax", "threadpoolctl": "threadpoolctl",
+                "utils": None}
     third_party = {m for m in imported if m not in sys.stdlib_module_names and m != "__future__"}
     unknown = third_party - set(provider)
     assert not unknown, f"the lectures import {unknown}: add them to requirements-lectures.txt and to this test"

@@ -156,3 +156,44 @@ def test_layer_kinds_lists_type_and_activation_inside_encoder_and_decoder():
         layer_kinds(parts.encoder)
     with pytest.raises(ValueError, match="keras.Model"):
         layer_kinds(parts)
+
+
+@pytest.mark.parametrize("kind", ["gaussian", "salt_and_pepper", "masking"])
+def test_corruption_adds_fresh_noise_in_training_only(kind):
+    from utils.models import Corruption
+
+    x = np.random.default_rng(0).random((64, 784)).astype("float32")
+    layer = Corruption(kind, 0.3, seed=1)
+    first, second = (np.asarray(layer(x, training=True)) for _ in range(2))
+    assert np.array_equal(np.asarray(layer(x)), x)  # predict: the image itself
+    assert not np.array_equal(first, x) and not np.array_equal(first, second)  # a new draw every call
+    assert first.min() >= 0 and first.max() <= 1
+    changed = np.mean(first != x)
+    if kind == "gaussian":
+        assert abs(np.std(first - x) - 0.3) < 0.1  # clipping shrinks it a little
+    else:
+        assert 0.25 < changed < 0.35  # a fraction 0.3 hit (salt and pepper: half land on their old value of 0 or 1)
+    if kind == "masking":
+        assert np.all(first[first != x] == 0)
+    clone = Corruption.from_config(layer.get_config())
+    assert (clone.kind, clone.level, clone.seed) == (kind, 0.3, 1)
+
+
+def test_corruption_refuses_unknown_noise():
+    from utils.models import Corruption
+
+    with pytest.raises(ValueError, match="unknown noise model"):
+        Corruption("speckle", 0.3)
+    with pytest.raises(ValueError, match="level"):
+        Corruption("gaussian", 1.5)
+
+
+def test_recipe_trains_a_denoiser_behind_fresh_noise():
+    from utils.config import Mode
+    from utils.recipes import Recipe
+
+    r = Recipe(hidden=(), code_dim=16, epochs=1, quick_epochs=1, batch_size=32, learning_rate=1e-3)
+    ae = r.build("tiny")
+    x = np.random.default_rng(0).random((64, 784)).astype("float32")
+    run = r.train(ae, x, x, Mode("quick"), corruption=("masking", 0.5), seed=0, cache=False, label="t")
+    assert len(run.history["loss"]) == 1

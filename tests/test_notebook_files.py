@@ -76,3 +76,26 @@ def test_readme_and_benchmarks_have_no_unfilled_placeholder():
     for name in ("README.md", "BENCHMARKS.md"):
         text = (ROOT / name).read_text()
         assert "⟪" not in text and not re.search(r"__[A-Z][A-Z0-9_]*__", text), f"{name}: a placeholder is left"
+
+
+#: Lectures rewritten to the reading rules of the lecture issue (01-04): every code cell at most 20 lines of at
+#: most 100 characters, and no `assert` in a cell the student sees (checks are folded away: source_hidden, and
+#: tagged hide-input for the website). Add a lecture here when it is rewritten.
+READABLE = ("03", "04")
+
+
+@pytest.mark.parametrize("number", READABLE)
+def test_lesson_cells_are_short_and_checks_folded(number):
+    path = next(p for p in NOTEBOOKS if p.name.startswith(number + "_"))
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        lines = "".join(cell["source"]).splitlines()
+        assert len(lines) <= 20, f"{path.name}, cell {i}: {len(lines)} lines (at most 20)"
+        long = [line for line in lines if len(line) > 100]
+        assert not long, f"{path.name}, cell {i}: a line of {len(long[0])} characters (at most 100)"
+        if re.search(r"^\s*assert\b", "\n".join(lines), flags=re.M):
+            folded = cell["metadata"].get("jupyter", {}).get("source_hidden") is True
+            tagged = "hide-input" in cell["metadata"].get("tags", [])
+            assert folded and tagged, f"{path.name}, cell {i}: a check cell the student sees (fold it, tag it)"

@@ -2,6 +2,7 @@
 classifiers, classical denoising filters (notebooks 04, 05) and classical anomaly detectors (notebook 07).
 
 - codes and features: :func:`fit_pca`, :func:`pca_reconstruct`, :func:`knn_accuracy`, :func:`linear_probe`
+  (its setting chosen on the labelled training images: :func:`choose_probe`, :class:`ProbeSetting`)
 - denoising: :func:`classical_denoisers`, :func:`best_setting`, :func:`best_filter`
 - anomaly scores (larger: more anomalous), each fitted on normal training images: :func:`pca_error`,
   :func:`knn_distance`, :func:`isolation_forest_score`, :func:`ocsvm_score`, all four: :func:`baseline_scores`
@@ -9,18 +10,23 @@ classifiers, classical denoising filters (notebooks 04, 05) and classical anomal
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from scipy import ndimage
 from sklearn.decomposition import PCA
 from sklearn.ensemble import IsolationForest
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.neighbors import KNeighborsClassifier, NearestNeighbors
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import OneClassSVM
+from threadpoolctl import threadpool_limits
 
 from .checks import check_int, flat_images, optional_positive_int, positive_int
 from .noise import corrupt
@@ -51,19 +57,95 @@ def knn_accuracy(
     return float(clf.score(test_codes, y_test))
 
 
+#: The probe's regularisation grid (scikit-learn's C: larger is weaker) that :func:`choose_probe` searches.
+PROBE_CS: tuple[float, ...] = (0.01, 0.1, 1.0, 10.0)
+
+
+@dataclass(frozen=True)
+class ProbeSetting:
+    """A linear probe's setting: the inverse regularisation ``c`` of logistic regression, whether the
+    features are standardised first, and (when chosen by :func:`choose_probe`) the mean accuracy it reached
+    over the folds of the selection."""
+
+    c: float
+    standardise: bool
+    cv_accuracy: float = float("nan")
+
+    def __str__(self) -> str:
+        return f"C = {self.c:g}, {'standardised' if self.standardise else 'unscaled'}"
+
+
+#: The probe of the collection before its setting was chosen per feature set: standardised, C = 1.
+#: Notebook 05 and its benchmark section still use it (until 05's next full-mode run).
+FIXED_PROBE = ProbeSetting(c=1.0, standardise=True)
+
+
+def _fit_probe(setting: ProbeSetting, max_iter: int, features: np.ndarray, labels: np.ndarray) -> Any:
+    """Logistic regression with ``setting``, fitted. At most ``max_iter`` L-BFGS iterations: weak regularisation
+    on unscaled pixels may stop there before full convergence; the fit is then used as it is (the selection
+    scores exactly that), without the warning scikit-learn prints for each such fit. One BLAS thread: these
+    small fits gain nothing from more, and with other work on the CPU more threads made them up to 40 times
+    slower (measured on 2 cores); it also keeps the result independent of the thread count."""
+    clf = LogisticRegression(C=setting.c, max_iter=max_iter)
+    model = make_pipeline(StandardScaler(), clf) if setting.standardise else clf
+    with warnings.catch_warnings(), threadpool_limits(limits=1):
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(features, labels)
+
+
+def choose_probe(train_features: np.ndarray, y_train: np.ndarray, *, cs: Sequence[float] = PROBE_CS,
+                 folds: int = 3, max_images: int = 1000, seed: int = 0, max_iter: int = 1000) -> ProbeSetting:
+    """Choose the linear probe's setting (C from ``cs``; standardised or not) on the labelled training images
+    only, by stratified ``folds``-fold cross-validation: the setting with the highest mean held-out accuracy
+    (ties: the smaller C, then unscaled). Never looks at test images.
+
+    With more than ``max_images`` labelled images, the selection uses a stratified subsample of that many
+    (``seed``), which bounds its cost; the probe is then fitted on all of them, where the same C regularises
+    relatively less (scikit-learn's C multiplies the sum of the losses), as more data allows.
+
+    Raises:
+        ValueError: features and labels differ in length, ``cs`` is empty or not positive, or a class has
+            fewer labelled images than ``folds``.
+    """
+    train_features, y_train = np.asarray(train_features), np.asarray(y_train)
+    if len(train_features) != len(y_train):
+        raise ValueError(f"features and labels must have the same length, got {len(train_features)} and {len(y_train)}")
+    if not cs or any(not c > 0 for c in cs):
+        raise ValueError(f"cs must be positive regularisation values such as {PROBE_CS}, got {tuple(cs)}")
+    folds, max_images = check_int("folds", folds, 2, None), positive_int("max_images", max_images)
+    fewest = int(np.unique(y_train, return_counts=True)[1].min()) if len(y_train) else 0
+    if fewest < folds:
+        raise ValueError(f"choosing the probe by {folds}-fold cross-validation needs at least {folds} labelled "
+                         f"images of every class, got {fewest}; label more images or pass folds=2")
+    f, y = train_features, y_train
+    if len(y) > max_images:
+        f, _, y, _ = train_test_split(f, y, train_size=max_images, stratify=y, random_state=seed)
+    split = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(f, y))
+    scores = {}
+    for standardise in (False, True):
+        for c in sorted(cs):
+            setting = ProbeSetting(c, standardise)
+            scores[setting] = float(np.mean([_fit_probe(setting, max_iter, f[a], y[a]).score(f[b], y[b])
+                                             for a, b in split]))
+    best = max(scores, key=scores.get)  # the first of the best: smaller C, unscaled
+    return ProbeSetting(best.c, best.standardise, scores[best])
+
+
 def linear_probe(
     train_features: np.ndarray, y_train: np.ndarray, test_features: np.ndarray, y_test: np.ndarray,
-    max_iter: int = 1000,
+    *, setting: ProbeSetting | None = None, seed: int = 0, max_iter: int = 1000,
 ) -> float:
-    """Test accuracy of logistic regression (a linear classifier) on standardised features.
+    """Test accuracy of logistic regression (a linear classifier) fitted on the training features and labels.
 
-    The standard way to ask "how linearly readable is this representation?": fit on training features
-    and labels, score on test features.
+    The standard way to ask "how linearly readable is this representation?". Its setting (regularisation C,
+    standardised or not) is ``setting``, or, by default, chosen on the labelled training images by
+    :func:`choose_probe` (``seed``): the same way for every feature set compared, never on the test set.
     """
     if len(train_features) != len(y_train) or len(test_features) != len(y_test):
         raise ValueError("features and labels must have the same length")
-    clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=max_iter))
-    return float(clf.fit(train_features, y_train).score(test_features, y_test))
+    if setting is None:
+        setting = choose_probe(train_features, y_train, seed=seed, max_iter=max_iter)
+    return float(_fit_probe(setting, max_iter, train_features, y_train).score(test_features, y_test))
 
 
 Denoiser = Callable[[np.ndarray], np.ndarray]
@@ -75,6 +157,7 @@ def classical_denoisers(
     median_sizes: Sequence[int],
     blur_sigmas: Sequence[float],
     pca_components: Sequence[int],
+    thresholds: Sequence[float] = (),
     seed: int = 0,
 ) -> dict[str, dict[Any, Denoiser]]:
     """The classical denoisers of notebook 04, each at the settings it is tuned over.
@@ -82,8 +165,10 @@ def classical_denoisers(
     Returns ``{name: {setting: function}}``; each function maps flattened 28x28 images to flattened
     images. Median filter of each size in ``median_sizes`` (pixels); Gaussian blur of each standard
     deviation in ``blur_sigmas`` (pixels); projection on the top ``k`` principal components of ``x_clean``
-    (clean training images) for each ``k`` in ``pca_components``, clipped to [0, 1]. Notebook 04 and the
-    benchmark pass the grids of ``utils.experiments.EXPERIMENTS["04"]``.
+    (clean training images) for each ``k`` in ``pca_components``, clipped to [0, 1]. With ``thresholds``, also
+    **blur + threshold**: the Gaussian blur of each sigma, then every pixel below the threshold set to 0 (the
+    background), for each pair ``(sigma, threshold)``. Notebooks 04, 05 and the benchmark pass the grids of
+    ``utils.experiments.EXPERIMENTS["04"]`` (05 without thresholds).
 
     Raises:
         ValueError: ``x_clean`` is not flattened 28x28 images, a grid is empty, or there are fewer clean
@@ -94,6 +179,8 @@ def classical_denoisers(
         raise ValueError(f"x_clean must be flattened 28x28 images, shape (n, 784), got {x_clean.shape}")
     if not (median_sizes and blur_sigmas and pca_components):
         raise ValueError("each grid (median_sizes, blur_sigmas, pca_components) needs at least one setting")
+    if any(not 0 < t < 1 for t in thresholds):
+        raise ValueError(f"thresholds are pixel values between 0 and 1, got {tuple(thresholds)}")
     if len(x_clean) < max(pca_components):
         raise ValueError(f"PCA with up to {max(pca_components)} components needs at least that many clean images, "
                          f"got {len(x_clean)}")
@@ -101,14 +188,24 @@ def classical_denoisers(
     def images(x: np.ndarray) -> np.ndarray:
         return np.asarray(x).reshape(-1, 28, 28)
 
+    def blur(x: np.ndarray, sigma: float) -> np.ndarray:
+        return ndimage.gaussian_filter(images(x), sigma=(0, sigma, sigma)).reshape(len(x), -1)
+
+    def blur_threshold(x: np.ndarray, sigma: float, threshold: float) -> np.ndarray:
+        out = blur(x, sigma)
+        return np.where(out < threshold, 0.0, out).astype(np.float32)
+
     pcas = {k: fit_pca(x_clean, k, seed=seed) for k in pca_components}
-    return {
+    filters: dict[str, dict[Any, Denoiser]] = {
         "median filter": {s: (lambda x, s=s: ndimage.median_filter(images(x), size=(1, s, s)).reshape(len(x), -1))
                           for s in median_sizes},
-        "Gaussian blur": {s: (lambda x, s=s: ndimage.gaussian_filter(images(x), sigma=(0, s, s)).reshape(len(x), -1))
-                          for s in blur_sigmas},
+        "Gaussian blur": {s: (lambda x, s=s: blur(x, s)) for s in blur_sigmas},
         "PCA projection": {k: (lambda x, p=p: np.clip(pca_reconstruct(p, x), 0, 1)) for k, p in pcas.items()},
     }
+    if thresholds:
+        filters["blur + threshold"] = {(s, t): (lambda x, s=s, t=t: blur_threshold(x, s, t))
+                                       for s in blur_sigmas for t in thresholds}
+    return filters
 
 
 def best_setting(settings: dict[Any, Denoiser], clean: np.ndarray, noisy: np.ndarray) -> tuple[Any, Denoiser]:

@@ -89,6 +89,7 @@ class DenoisingSettings:
     median_sizes: tuple[int, ...]
     blur_sigmas: tuple[float, ...]
     pca_components: tuple[int, ...]
+    thresholds: tuple[float, ...]  # blur + threshold: pixels below it set to 0 after the blur
     sweep_sigmas: tuple[float, ...]
     target_gain_db: float  # full mode: the denoiser's PSNR gain over the noisy input at least this
 
@@ -205,6 +206,7 @@ EXPERIMENTS: Experiments = {
                             noise={"gaussian": 0.5, "salt_and_pepper": 0.3, "masking": 0.5},
                             seed_train=1, seed_test=2, seed_tuning=3, seed_sweep=4, median_sizes=(3, 5),
                             blur_sigmas=(0.5, 1.0, 1.5), pca_components=(16, 32, 64, 128),
+                            thresholds=(0.1, 0.2, 0.3, 0.4, 0.5),
                             sweep_sigmas=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8), target_gain_db=10.0),
     "05": ConvSettings(data=Subsets(n_train=(None, 8000), n_test=(None, 700)), n_tuning=(2000, 500),
                        shifts=(0, 1, 2, 3, 4), knn_k=(1, 5), noise={"gaussian": 0.5, "masking": 0.5},

@@ -1,6 +1,7 @@
 """Mirrored autoencoders: encoder -> code -> decoder, the decoder mirroring the encoder; dense (01-04) and
 convolutional (05). And what the notebooks ask of a built model: :func:`predict` (its output as a NumPy array),
-:func:`layer_sizes`, :func:`feature_map_shapes`, :func:`layer_kinds`."""
+:func:`layer_sizes`, :func:`feature_map_shapes`, :func:`layer_kinds`. :class:`Corruption`: the noise models of
+:mod:`utils.noise` as a Keras layer, drawn afresh for every batch while training (notebook 04)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from . import backend as _backend  # noqa: F401  (before keras: hides TensorFlow
 import keras
 from keras import layers
 
-from .checks import non_negative_int, positive_int
+from .checks import check_number, non_negative_int, positive_int
+from .noise import NOISE_MODELS
 
 
 class Autoencoder(NamedTuple):
@@ -265,3 +267,48 @@ def predict(model: keras.Model, x: np.ndarray, batch_size: int = 1024) -> np.nda
     """
     batch_size = positive_int("batch_size", batch_size)
     return np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
+
+
+@keras.saving.register_keras_serializable(package="utils")
+class Corruption(layers.Layer):
+    """Noise on the input **while training only**, drawn afresh for every batch; the identity in ``predict``.
+
+    The noise models of :func:`utils.noise.corrupt` (``kind``: ``"gaussian"``, ``"salt_and_pepper"``,
+    ``"masking"``; ``level``: sigma or the fraction of pixels hit), with Keras's random numbers
+    (``keras.random``, seeded by ``seed``) instead of NumPy's; the output is clipped to [0, 1]. Put it in front
+    of an autoencoder and train with clean images as both input and target: the network sees a new noisy copy
+    of every image in every epoch, as the denoising criterion of Vincent et al. (2008) asks, instead of one
+    fixed noisy copy reused for all epochs.
+
+    Raises:
+        ValueError: ``kind`` is not a noise model, or ``level`` is not in [0, 1].
+    """
+
+    def __init__(self, kind: str, level: float, seed: int = 0, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        if kind not in NOISE_MODELS:
+            raise ValueError(f"unknown noise model {kind!r}; choose one of {sorted(NOISE_MODELS)}")
+        self.kind, self.level, self.seed = kind, check_number("level", level, 0.0, 1.0, include_low=True,
+                                                               include_high=True), seed
+        self.generator = keras.random.SeedGenerator(seed)
+
+    def call(self, x, training=None):  # noqa: D102
+        if not training:
+            return x
+        shape = keras.ops.shape(x)
+        if self.kind == "gaussian":
+            noisy = x + self.level * keras.random.normal(shape, seed=self.generator)
+        else:
+            hit = keras.random.uniform(shape, seed=self.generator) < self.level
+            if self.kind == "masking":
+                replacement = keras.ops.zeros_like(x)
+            else:  # salt and pepper: 0 or 1 with equal probability
+                replacement = keras.ops.cast(keras.random.uniform(shape, seed=self.generator) < 0.5, x.dtype)
+            noisy = keras.ops.where(hit, replacement, x)
+        return keras.ops.clip(noisy, 0.0, 1.0)
+
+    def compute_output_shape(self, input_shape):  # noqa: D102
+        return input_shape
+
+    def get_config(self) -> dict:  # noqa: D102
+        return {**super().get_config(), "kind": self.kind, "level": self.level, "seed": self.seed}

@@ -44,7 +44,7 @@ import numpy as np
 
 from .checks import check_number, positive_int
 from .config import Mode
-from .models import Autoencoder, build_code_classifier, build_conv_autoencoder, build_dense_autoencoder
+from .models import Autoencoder, Corruption, build_code_classifier, build_conv_autoencoder, build_dense_autoencoder
 from .repro import set_seed
 from .training import SCHEDULES, TrainResult, train
 from .vae import VAE, build_vae, check_vae_images
@@ -111,14 +111,19 @@ class ReconstructionRecipe(TrainingRecipe):
         check_number("weight_decay", self.weight_decay, 0, 1, include_low=True)
 
     def train(self, ae: Autoencoder, inputs: np.ndarray, targets: np.ndarray, mode: Mode,
-              **kwargs: Any) -> TrainResult:
+              corruption: tuple[str, float] | None = None, **kwargs: Any) -> TrainResult:
         """Train ``ae`` with this recipe's settings for ``mode``; other :func:`utils.training.train` arguments
         (``seed``, ``label``, ``validation_data``, ``cache``...) pass through.
 
         With ``input_noise`` > 0, the model trained is ``ae.autoencoder`` behind a Gaussian-noise layer,
-        which is active only while training: ``ae.autoencoder`` itself never adds noise.
+        which is active only while training: ``ae.autoencoder`` itself never adds noise. With
+        ``corruption=(kind, level)``, it is ``ae.autoencoder`` behind :class:`utils.models.Corruption` (seeded
+        with ``seed``): a denoiser trained on clean ``inputs`` with fresh noise for every batch (notebook 04).
         """
         model = ae.autoencoder
+        if corruption is not None:
+            clean = keras.Input(shape=model.inputs[0].shape[1:])
+            model = keras.Model(clean, model(Corruption(*corruption, seed=kwargs.get("seed", 0))(clean)))
         if self.input_noise:
             x = keras.Input(shape=model.inputs[0].shape[1:])
             noise = keras.layers.GaussianNoise(self.input_noise, seed=kwargs.get("seed", 0))
@@ -299,7 +304,8 @@ RECIPES: Recipes = {
     "dae": Recipe(hidden=(), code_dim=1024, epochs=30, quick_epochs=4, batch_size=128, learning_rate=1e-3,
                   schedule="cosine", code_activation="relu", allow_overcomplete=True),
     # notebook 05: convolutional autoencoders and the dense ones (ae32's and ae2's layers) trained like them;
-    # the dense denoiser is notebook 04's dae, unchanged
+    # the dense denoiser is notebook 04's dae; 05 still trains it on one fixed noisy copy of the training
+    # images (04 draws fresh noise every batch: ReconstructionRecipe.train's corruption) until 05's next run
     "cae32": ConvRecipe(filters=(32, 64), code_dim=32, **_CONV_TRAINING),
     "cae2": ConvRecipe(filters=(32, 64), code_dim=2, **{**_CONV_TRAINING, "quick_epochs": 3}),
     "dense32": Recipe(hidden=(256, 128), code_dim=32, **_CONV_TRAINING),
@@ -359,10 +365,3 @@ def fine_tuning_classifier(r: Recipe, seed: int, pretrained: keras.Model | None 
             raise ValueError(f"pretrained encoder has weight shapes {theirs}, recipe {r.sizes()} needs {ours}")
         encoder.set_weights(pretrained.get_weights())
     return build_code_classifier(encoder)
-
-
-def __getattr__(name: str) -> object:
-    """Old import paths of the lectures listed in :data:`utils.legacy.PENDING` (``EXPERIMENTS``, ``PUBLISHED``)."""
-    from .legacy import resolve
-
-    return resolve(__name__, name)
