@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from utils import data
-from utils.data import (MnistError, NotCanonicalMnistWarning, balanced_subset, binarize, load_mnist,
-                        one_per_digit, shift_right)
+from utils.data import (MnistError, NotCanonicalMnistWarning, balanced_subset, binarize, load_data,
+                        load_mnist, one_per_digit, shift_right)
 
 # The synthetic files below have MNIST's layout but not its content; that warning is tested on its own.
 pytestmark = pytest.mark.filterwarnings("ignore::utils.data.NotCanonicalMnistWarning")
@@ -42,6 +42,16 @@ def test_valid_file_gives_float_images_in_unit_range(tmp_path, valid_arrays):
     assert d.x_train.shape == (60000, 28, 28) and d.x_train.dtype == np.float32
     assert d.x_test.max() == 1.0 and d.x_train.min() == 0.0
     assert d.y_test[:3].tolist() == [0, 1, 2]
+
+
+def test_load_data_keeps_the_keras_layout(tmp_path, valid_arrays, monkeypatch):
+    (x_train, y_train), (x_test, y_test) = load_data(write(tmp_path / "m.npz", valid_arrays))
+    assert x_train.shape == (60000, 28, 28) and x_train.dtype == np.uint8 and x_test.max() == 255
+    assert y_train[:3].tolist() == [0, 1, 2] and len(y_test) == 10000
+    monkeypatch.setenv(data.ENV_VAR, str(tmp_path / "m.npz"))
+    assert load_data()[1][0].max() == 255  # the environment variable names the file
+    with pytest.raises(MnistError, match="missing|not found|does not exist"):
+        load_data(tmp_path / "absent.npz")
 
 
 def test_flatten_and_subsets(tmp_path, valid_arrays):

@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from utils.plots import plot_codes_2d, plot_history, show_image_rows, use_style  # noqa: E402
+from utils.plots import digit_legend, plot_codes_2d, plot_history, show_image_rows, use_style  # noqa: E402
 
 
 def test_image_rows_figure():
@@ -41,3 +41,17 @@ def test_history_and_code_plots():
     assert ax.get_title() == "map" and len(ax.get_legend().get_texts()) == 10
     with pytest.raises(ValueError, match=r"shape \(n, 2\)"):
         plot_codes_2d(np.zeros((5, 3)), np.zeros(5), "bad")
+
+
+def test_code_map_draws_classes_in_random_order_and_legend_on_request():
+    labels = np.repeat(np.arange(10), 20)  # sorted by class, as a dataset often is
+    codes = np.stack([labels, np.arange(200)], axis=1).astype(float)  # x-coordinate = label
+    ax = plot_codes_2d(codes, labels, "map", legend=False)
+    drawn = np.asarray(ax.collections[0].get_offsets())[:, 0]
+    assert sorted(drawn.tolist()) == sorted(labels.tolist())  # every point once
+    assert not np.all(np.diff(drawn) >= 0), "drawn class by class: the last class hides the others"
+    assert ax.get_legend() is None
+    digit_legend(ax.figure)
+    assert len(ax.figure.legends[0].get_texts()) == 10
+    with pytest.raises(ValueError, match="digits 0-9"):
+        plot_codes_2d(codes, labels + 1, "bad")

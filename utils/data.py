@@ -255,6 +255,37 @@ def mnist_source(path: str | os.PathLike | None = None, env: Mapping[str, str] |
     return "keras.datasets.mnist (downloaded once, then cached)"
 
 
+def _validated_arrays(path: str | os.PathLike | None) -> dict[str, np.ndarray]:
+    """MNIST's four uint8 arrays from ``path``, else ``$AE_MNIST_PATH``, else the Keras download; checked."""
+    if path is None and os.environ.get(ENV_VAR, "").strip():
+        path = os.environ[ENV_VAR].strip()
+    if path is None:
+        arrays = _download()
+        _check_arrays(arrays, "keras.datasets.mnist")
+        return arrays
+    path = Path(path).expanduser()
+    arrays = _read_npz(path)
+    _check_arrays(arrays, str(path))
+    _check_content(arrays, str(path))
+    return arrays
+
+
+def load_data(
+    path: str | os.PathLike | None = None,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """MNIST as ``keras.datasets.mnist.load_data()`` returns it: ``(x_train, y_train), (x_test, y_test)``.
+
+    The images are uint8 arrays of 28x28 pixels in 0..255, the labels uint8 digits; nothing is scaled or
+    flattened (notebook 01 does that in view). The source is the same as :func:`load_mnist`'s: ``path``,
+    else the local file named by ``$AE_MNIST_PATH``, else the Keras download, and the same checks apply.
+
+    Raises:
+        MnistError: as :func:`load_mnist`.
+    """
+    arrays = _validated_arrays(path)
+    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
+
+
 def load_mnist(
     path: str | os.PathLike | None = None,
     *,
@@ -281,17 +312,7 @@ def load_mnist(
     """
     n_train = None if n_train is None else check_int("n_train", n_train, 1, 60000)
     n_test = None if n_test is None else check_int("n_test", n_test, 1, 10000)
-    if path is None and os.environ.get(ENV_VAR, "").strip():
-        path = os.environ[ENV_VAR].strip()
-    if path is not None:
-        path = Path(path).expanduser()
-        arrays = _read_npz(path)
-        source = str(path)
-        _check_arrays(arrays, source)
-        _check_content(arrays, source)
-    else:
-        arrays = _download()
-        _check_arrays(arrays, "keras.datasets.mnist")
+    arrays = _validated_arrays(path)
 
     def images(x: np.ndarray) -> np.ndarray:
         x = x.astype(np.float32) / 255.0

@@ -103,6 +103,13 @@ def plot_history(
     return fig
 
 
+def digit_legend(target: plt.Axes | plt.Figure, **kwargs: object) -> None:
+    """Add the legend of the ten digit colours (as :func:`plot_codes_2d` draws them) to an axes or a figure."""
+    handles = [plt.Line2D([], [], marker="o", linestyle="", color=DIGIT_COLORS(d), label=str(d)) for d in range(10)]
+    options = {"title": "digit", "loc": "center left", "bbox_to_anchor": (1.0, 0.5), **kwargs}
+    target.legend(handles=handles, **options)
+
+
 def plot_codes_2d(
     codes: np.ndarray,
     labels: np.ndarray,
@@ -110,21 +117,34 @@ def plot_codes_2d(
     ax: plt.Axes | None = None,
     size: float = 2.0,
     axis_names: tuple[str, str] = ("code 1", "code 2"),
+    legend: bool = True,
+    seed: int = 0,
 ) -> plt.Axes:
-    """Scatter 2-D codes coloured by digit, with a legend of the ten digits."""
+    """Scatter 2-D codes coloured by digit, in a random order, with a legend of the ten digits.
+
+    The points are drawn in one random order (``seed``), not class by class: drawn 0 to 9, the 9s would
+    cover the 4s wherever the two overlap, and the figure would show a boundary that is not in the data.
+    ``legend=False`` leaves the legend out (for a figure with one legend for all panels, :func:`digit_legend`).
+
+    Raises:
+        ValueError: ``codes`` is not of shape (n, 2), or ``labels`` does not have one digit 0-9 per code.
+    """
     codes = np.asarray(codes)
+    labels = np.asarray(labels)
     if codes.ndim != 2 or codes.shape[1] != 2:
         raise ValueError(f"codes must have shape (n, 2), got {codes.shape}")
     if len(labels) != len(codes):
         raise ValueError(f"{len(codes)} codes but {len(labels)} labels")
+    if len(labels) and (labels.min() < 0 or labels.max() > 9):
+        raise ValueError(f"labels must be digits 0-9, got values from {labels.min()} to {labels.max()}")
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 5))
-    for digit in range(10):
-        sel = labels == digit
-        ax.scatter(codes[sel, 0], codes[sel, 1], s=size, color=DIGIT_COLORS(digit), label=str(digit), alpha=0.6,
-                   rasterized=True)
+    order = np.random.default_rng(seed).permutation(len(codes))
+    ax.scatter(codes[order, 0], codes[order, 1], s=size, c=DIGIT_COLORS(labels[order].astype(int)), alpha=0.6,
+               rasterized=True, linewidths=0)
     ax.set_xlabel(axis_names[0])
     ax.set_ylabel(axis_names[1])
     ax.set_title(title)
-    ax.legend(title="digit", markerscale=4, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    if legend:
+        digit_legend(ax)
     return ax
