@@ -186,10 +186,21 @@ def test_benchmark_task_reads_its_notebooks_settings(task):
     assert not re.search(r"corrupt\([^)]*seed=\d", module_source), f"benchmark task {task} hard-codes a noise seed"
 
 
+def test_notebook_01_loads_mnist_in_view_and_checks_it_against_its_settings():
+    """01 shows the loading (issue 22): the Keras-layout arrays, scaled and split in the lesson's cells; a folded
+    check compares the split and the first model's hyper-parameters with EXPERIMENTS["01"] and RECIPES["ae32"]."""
+    code = _notebook_code("01")
+    assert "load_data()" in code and "/ 255" in code and 'EXPERIMENTS["01"]' in code and 'RECIPES["ae32"]' in code
+    assert re.search(r"assert len\(x_val\) == \w+\.n_validation", code), "01's split is not checked"
+    assert re.search(r"history\.params\[\"epochs\"\] == mode\.pick\(", code), "01's epochs are not checked"
+
+
 @pytest.mark.parametrize("number", ["01", "02", "03", "04", "05"])
 def test_notebook_reads_its_settings_from_the_recipes(number):
     code = _notebook_code(number)
-    assert f'EXPERIMENTS["{number}"]' in code and re.search(r"\b\w+\.data\.load\(mode\)", code), (
+    if number != "01":  # 01 loads MNIST in view; the test above checks it against EXPERIMENTS["01"]
+        assert re.search(r"\b\w+\.data\.load\(mode\)", code), f"notebook {number}: data not from its settings"
+    assert f'EXPERIMENTS["{number}"]' in code, (
         f"notebook {number} must take its data subsets and settings from utils.experiments.EXPERIMENTS[{number!r}]")
     assert "load_mnist(" not in code and not re.search(r"n_(train|test)=\d", code), (
         f"notebook {number} picks its own data subsets")
