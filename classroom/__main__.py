@@ -72,9 +72,24 @@ def _tag(args: argparse.Namespace) -> int:
     return 0
 
 
+def _timing(args: argparse.Namespace) -> int:
+    from .timing import sections
+
+    for name in args.notebooks:
+        core = [s for s in sections(Path(name)) if s.core]
+        print(f"{Path(name).name}: core and summary {sum(s.minutes for s in core):.0f} minutes in class")
+        for s in core:
+            print(f"  {s.minutes:5.1f} min  {s.words:5,} words, {s.questions} predict, "
+                  f"run {s.run_seconds / 60:4.1f} min  {s.title}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m classroom", description="The lectures' classroom kit.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = commands.add_parser("timing", help="minutes in class per core section of executed notebooks (the class plan)")
+    p.add_argument("notebooks", nargs="+", help="executed notebooks, e.g. notebooks/01_intro.ipynb")
+    p.set_defaults(run=_timing)
     p = commands.add_parser("students", help="write the student copies of the lectures into student/")
     p.add_argument("--force", action="store_true", help="replace copies that were run or edited")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if student/ is not up to date")

@@ -455,3 +455,32 @@ def test_the_rule_finds_every_check_and_every_hidden_cell_shows_an_output(lectur
             assert printed.strip(), f"{lecture.name} cell {i}: a check cell that prints nothing"
         else:
             assert figures and not printed, f"{lecture.name} cell {i}: a figure cell without a figure"
+
+
+def test_timing_counts_words_questions_and_run_time_per_section(tmp_path, capsys):
+    from classroom.__main__ import main
+    from classroom.timing import sections
+
+    def code(source, seconds, printed="", hidden=False):
+        meta = {"execution": {"iopub.execute_input": "2026-01-01T00:00:00Z",
+                              "shell.execute_reply": f"2026-01-01T00:00:{seconds:02d}Z"}}
+        if hidden:
+            meta["jupyter"] = {"source_hidden": True}
+        return {"cell_type": "code", "metadata": meta, "source": [source],
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": [printed]}]}
+
+    md = lambda s: {"cell_type": "markdown", "metadata": {}, "source": [s]}  # noqa: E731
+    nb = {"cells": [md("# Title four words"), md("## 1. Lesson (core)\n**Predict before you run:** what?"),
+                    code("x = 1", 30, "one two"), code("assert x", 12, "check passed", hidden=True),
+                    md("## 2. Extra (optional)"), code("y = 2", 59)]}
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb))
+    title, lesson, extra = sections(path)
+    assert (title.words, title.core) == (4, True)
+    # 4 + 5 markdown words, 3 visible code words, 2 + 2 printed words; the hidden check's source not counted
+    assert (lesson.words, lesson.questions, lesson.run_seconds, lesson.core) == (16, 1, 42.0, True)
+    assert not extra.core
+    assert lesson.minutes == pytest.approx(16 / 200 * 2.5 + 42 / 60 + 2.5)
+    assert main(["timing", str(path)]) == 0 and "Lesson" in capsys.readouterr().out
+    (tmp_path / "bad.ipynb").write_text("not json")
+    assert main(["timing", str(tmp_path / "bad.ipynb")]) == 2
