@@ -90,7 +90,7 @@ class DenoisingSettings:
     blur_sigmas: tuple[float, ...]
     pca_components: tuple[int, ...]
     thresholds: tuple[float, ...]  # blur + threshold: pixels below it set to 0 after the blur
-    sweep_sigmas: tuple[float, ...]
+    sweep_sigmas: FullQuick[tuple[float, ...]]
     target_gain_db: float  # full mode: the denoiser's PSNR gain over the noisy input at least this
 
 
@@ -194,9 +194,9 @@ Experiments = TypedDict("Experiments", {
 
 EXPERIMENTS: Experiments = {
     "01": IntroSettings(data=Subsets(n_train=(None, 20000), n_test=(None, None)), n_validation=5000,
-                        sweep_sizes=(2, 4, 8, 16, 32, 64), sweep_epochs=(15, 4)),
+                        sweep_sizes=(2, 4, 8, 16, 32, 64), sweep_epochs=(15, 3)),
     "02": MapSettings(data=Subsets(n_train=(None, 20000), n_test=(None, 2000)), knn_k=(1, 5),
-                      tsne_subset=((5000, 2000), (1000, 500)), tsne_perplexity=30.0,
+                      tsne_subset=((5000, 2000), (600, 300)), tsne_perplexity=30.0,
                       knn5_target=0.85, sse30_target=3.3),
     "03": FeatureSettings(data=Subsets(n_train=(None, 12000), n_test=(None, 2000)), code_sizes=((32, 64), (32,)),
                           label_counts=((100, 1000, 10000), (100, 1000)), label_seeds=((0, 1, 2), (0, 1)),
@@ -207,7 +207,8 @@ EXPERIMENTS: Experiments = {
                             seed_train=1, seed_test=2, seed_tuning=3, seed_sweep=4, median_sizes=(3, 5),
                             blur_sigmas=(0.5, 1.0, 1.5), pca_components=(16, 32, 64, 128),
                             thresholds=(0.1, 0.2, 0.3, 0.4, 0.5),
-                            sweep_sigmas=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8), target_gain_db=10.0),
+                            sweep_sigmas=((0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8), (0.1, 0.3, 0.5, 0.7)),
+                            target_gain_db=10.0),
     "05": ConvSettings(data=Subsets(n_train=(None, 8000), n_test=(None, 700)), n_tuning=(2000, 500),
                        shifts=(0, 1, 2, 3, 4), knn_k=(1, 5), noise={"gaussian": 0.5, "masking": 0.5},
                        n_probe=(20000, 3000), n_loss_demo=(5000, 800), loss_demo_epochs=3, target_psnr_db=21.0),
