@@ -281,10 +281,11 @@ def render_section(runs: Runs, command: str, mode: str, results_file: str | None
     if both:
         header.append("TF − JAX")
     out = [HEADING, "",
-           f"*This section: `{command}`"
-           + (f", {total_seconds / 60:.1f} min" if total_seconds is not None else "")
-           + ", regenerated after the rest of the report"
-           + (f"; per-seed results in `{results_file}`.*" if results_file else ".*"), "",
+           (f"*This section: every run in `{results_file}` (per-seed results), " if results_file else
+            "*This section: ")
+           + f"last updated by `{command}`"
+           + (f", which ran what was missing in {total_seconds / 60:.1f} min" if total_seconds is not None else "")
+           + " (what all the runs cost: below), regenerated after the rest of the report.*", "",
            f"Each headline model trained once per seed ({_seed_list(seeds)}): the seed of the initial weights, of "
            "the data order and of every noise draw (training and test noise, label subsets, binarisation, the "
            "baselines' random states); everything else as in the sections above, whose numbers are seed 0's. "
@@ -338,13 +339,20 @@ def _cost_lines(runs: Runs) -> list[str]:
 
 
 def _machine(tasks: dict[str, dict[str, dict[str, Any]]]) -> str:
+    """The machines the runs ran on, each with its number of runs (a resumed run may have moved machine)."""
+    seen: dict[str, int] = {}
     for by_seed in tasks.values():
         for r in by_seed.values():
             m = r.get("machine")
             if m:
-                return (f"{m['cpu']}, {m['cpus']} CPUs; Python {m['python']}, Keras {m['keras']}, "
+                name = (f"{m['cpu']}, {m['cpus']} CPUs; Python {m['python']}, Keras {m['keras']}, "
                         f"{m['backend']} {m['backend_version']}, NumPy {m['numpy']}")
-    return "machine not recorded"
+                seen[name] = seen.get(name, 0) + 1
+    if not seen:
+        return "machine not recorded"
+    if len(seen) == 1:
+        return next(iter(seen))
+    return "; ".join(f"{n} runs on {name}" for name, n in seen.items())
 
 
 # ------------------------------------------------------------------------------------------------------------

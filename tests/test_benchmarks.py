@@ -267,7 +267,8 @@ def test_seed_section_has_each_headline_number_its_spread_and_the_backends_diffe
     lines = seed_spread.render_section(runs, "python -m benchmarks --seeds 3", "full", "BENCHMARKS-seeds.json", 600.0)
     text = "\n".join(lines)
     assert lines[0] == seed_spread.HEADING and lines[-1] == ""
-    assert "`python -m benchmarks --seeds 3`, 10.0 min" in text and "`BENCHMARKS-seeds.json`" in text
+    assert "every run in `BENCHMARKS-seeds.json`" in text
+    assert "last updated by `python -m benchmarks --seeds 3`, which ran what was missing in 10.0 min" in text
     assert "| headline number | TensorFlow mean | sd | min–max | n | JAX mean | sd | min–max | n | TF − JAX |" in text
     knn5 = [fixed_results()["results"]["tensorflow"]["ae2"]["ae"]["knn5"] * f for f in FACTORS]
     s = spread(knn5)
@@ -288,6 +289,20 @@ def test_seed_section_has_each_headline_number_its_spread_and_the_backends_diffe
     assert "- JAX, linear probe with 100 labels: **code" in text
     assert "- TensorFlow, denoising PSNR at σ 0.5 (notebook 05): **conv denoiser" in text
     assert "- JAX: 21 runs" in text and "- TensorFlow: 24 runs" in text  # t-SNE runs once per seed
+
+
+def test_seed_cost_names_every_machine_a_resumed_run_used():
+    runs = {"jax": {t: {k: {**r, "machine": MACHINE} for k, r in by_seed.items()}
+                    for t, by_seed in seeded_runs(3, ("jax",))["jax"].items()}}
+    one = "test CPU, 2 CPUs; Python 3.11, Keras 3, tensorflow 2, NumPy 2"
+    assert seed_spread._machine(runs["jax"]) == one  # one machine: named once
+    other = {**MACHINE, "cpu": "other CPU"}
+    runs["jax"]["ae2"]["2"] = {**runs["jax"]["ae2"]["2"], "machine": other}  # seed 2 resumed elsewhere
+    named = seed_spread._machine(runs["jax"])
+    n_test_cpu = sum(map(len, runs["jax"].values())) - 1
+    assert named.startswith(f"{n_test_cpu} runs on test CPU"), named
+    assert "; 1 runs on other CPU, 2 CPUs" in named, named
+    assert seed_spread._machine({"ae30": {"0": {}}}) == "machine not recorded"
 
 
 def test_seed_section_with_one_backend_and_a_single_seed():
