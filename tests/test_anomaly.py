@@ -9,6 +9,7 @@ import pytest
 from benchmarks.anomaly import check, render_section, targets
 from benchmarks.report import check_relations
 from utils.anomaly import (OOD_KINDS, auroc, decision_summary, gcn_minmax, leave_one_out, normal_split,
+                           validation_set,
                            normalised_baseline_scores, normalised_error, one_vs_rest, ood_images, reconstruction_error,
                            squared_error, threshold_at)
 from utils.models import layer_sizes
@@ -236,3 +237,20 @@ def test_targets_are_reported_met_or_missed_not_checked():
     text = targets(a)
     assert "missed (0.970)" in text and "missed (5-NN distance 0.990)" in text
     assert "Targets of notebook 07" in "\n".join(render_section({"tensorflow": {"anomaly": a}}))
+
+
+def test_validation_set_uses_unseen_training_images_of_the_other_digits():
+    p = one_vs_rest(Y_TRAIN, Y_TEST, 4, n_validation=5)
+    index, anomalous = validation_set(p, Y_TRAIN, n_per_anomalous_digit=3, seed=0)
+    assert len(index) == 5 + 9 * 3 and anomalous.sum() == 27
+    assert set(index[~anomalous]) == set(p.validation)
+    assert not set(index) & set(p.train), "a validation image was trained on"
+    assert (Y_TRAIN[index[anomalous]] != 4).all() and (Y_TRAIN[index[~anomalous]] == 4).all()
+    again, _ = validation_set(p, Y_TRAIN, 3, seed=0)
+    other, _ = validation_set(p, Y_TRAIN, 3, seed=1)
+    assert np.array_equal(index, again) and not np.array_equal(index, other)
+    q = leave_one_out(Y_TRAIN, Y_TEST, 4, n_validation=5)
+    index, anomalous = validation_set(q, Y_TRAIN, 3)
+    assert (Y_TRAIN[index[anomalous]] == 4).all() and anomalous.sum() == 3
+    with pytest.raises(ValueError, match="fewer than the"):
+        validation_set(p, Y_TRAIN, 10**6)

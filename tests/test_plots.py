@@ -7,7 +7,10 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from utils.plots import digit_legend, plot_codes_2d, plot_history, show_image_rows, use_style  # noqa: E402
+from utils.plots import (  # noqa: E402
+    digit_legend, method_style, plot_codes_2d, plot_curves, plot_feature_maps, plot_history, plot_kernels,
+    show_image_rows, use_style,
+)
 
 
 def test_image_rows_figure():
@@ -55,3 +58,27 @@ def test_code_map_draws_classes_in_random_order_and_legend_on_request():
     assert len(ax.figure.legends[0].get_texts()) == 10
     with pytest.raises(ValueError, match="digits 0-9"):
         plot_codes_2d(codes, labels + 1, "bad")
+
+
+def test_method_style_is_one_per_method():
+    assert method_style("conv denoiser") == method_style("conv, code 32")
+    assert method_style("dense, code 32") != method_style("conv, code 32")
+    assert method_style("PCA, 32 components") == method_style("PCA projection")
+    assert method_style("something new") == {"color": "k", "marker": "."}
+
+
+def test_curves_kernels_and_feature_maps():
+    ax = plot_curves([0, 1, 2], {"dense": [3, 2, 1], "conv": [2, 1, 0]}, xlabel="x", ylabel="y", title="t",
+                     marks={1: "trained here"})
+    assert len(ax.lines) == 3 and ax.get_xlabel() == "x"
+    assert ax.lines[0].get_color() != ax.lines[1].get_color()
+    with pytest.raises(ValueError, match="one value per x"):
+        plot_curves([0, 1], {"dense": [1.0]}, xlabel="x", ylabel="y", title="t")
+    fig = plot_feature_maps({"digit": np.zeros((28, 28, 1)), "its feature map": np.ones((28, 28))}, title="t")
+    assert len(fig.axes) == 2 and fig.axes[1].get_images()[0].get_cmap().name == "coolwarm"
+    with pytest.raises(ValueError, match="2-D image"):
+        plot_feature_maps({"x": np.zeros((2, 3, 4))})
+    fig = plot_kernels(np.zeros((3, 3, 1, 20)), np.zeros((14, 14, 20)), per_row=10)
+    assert len(fig.axes) == 40
+    with pytest.raises(ValueError, match="one per kernel"):
+        plot_kernels(np.zeros((3, 3, 1, 20)), np.zeros((14, 14, 8)))

@@ -280,3 +280,13 @@ def test_notebook_imports_each_table_from_its_module(number):
             imports = re.findall(rf"^\s*from\s+([\w.]+)\s+import\s+[^\n]*\b{table}\b", code, re.M)
             assert imports and set(imports) == {module}, (
                 f"notebook {number} must import {table} from {module}, found imports from {imports or 'nowhere'}")
+
+
+def test_equal_time_dense_model_is_dense32_trained_four_times_as_long():
+    base, long = RECIPES["dense32"], RECIPES["dense32_time"]
+    assert long == replace(base, epochs=4 * base.epochs, quick_epochs=3 * base.quick_epochs)
+
+
+def test_equal_time_dense_denoiser_is_dae_trained_longer():
+    assert RECIPES["dae_time"] == replace(RECIPES["dae"], epochs=42, quick_epochs=8)
+    assert RECIPES["dae_time"].epochs > RECIPES["dae"].epochs

@@ -12,7 +12,8 @@ convention, so any score can go straight into :func:`auroc`. The two protocols:
   (10 % of the test set). Harder: the anomaly has to be told apart from nine kinds of normal.
 
 Both hold out the *last* ``n_validation`` training images of every normal digit as normal validation
-images: they are never trained on, and a threshold is chosen on them (:func:`threshold_at`).
+images: they are never trained on, and a threshold is chosen on them (:func:`threshold_at`). With training
+images of the digits that are not normal, they also choose a score's settings (:func:`validation_set`).
 """
 
 from __future__ import annotations
@@ -98,6 +99,33 @@ def leave_one_out(y_train: np.ndarray, y_test: np.ndarray, held_out: int, n_vali
     normal = tuple(d for d in range(10) if d != held_out)
     train, validation = normal_split(y_train, normal, n_validation, n_train_per_digit)
     return Protocol(train, validation, np.asarray(y_test) == held_out, normal)
+
+
+def validation_set(protocol: Protocol, y_train: np.ndarray, n_per_anomalous_digit: int, seed: int = 0
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Images to choose a score's settings on without the test set: indices into the training set, and
+    one bool per index, True for the anomalies.
+
+    The normal images are ``protocol.validation`` (never trained on). The anomalies are training images of
+    the digits that are *not* normal in ``protocol``, ``n_per_anomalous_digit`` of each drawn at random
+    (``seed``): the detectors of both protocols train on normal digits only, so these images are as unseen
+    as the test set's anomalies, and no test image is used.
+
+    Raises:
+        ValueError: the count is not positive, or a digit has fewer training images than asked for.
+    """
+    y_train = np.asarray(y_train)
+    n = positive_int("n_per_anomalous_digit", n_per_anomalous_digit)
+    rng = np.random.default_rng(seed)
+    anomalies = []
+    for d in (d for d in range(10) if d not in protocol.normal_digits):
+        pool = np.flatnonzero(y_train == d)
+        if len(pool) < n:
+            raise ValueError(f"digit {d} has {len(pool)} training images, fewer than the {n} asked for; "
+                             "ask for fewer or load more training images")
+        anomalies.append(np.sort(rng.choice(pool, n, replace=False)))
+    index = np.concatenate([protocol.validation, *anomalies])
+    return index, np.r_[np.zeros(len(protocol.validation), bool), np.ones(len(index) - len(protocol.validation), bool)]
 
 
 def gcn_minmax(x_fit: np.ndarray, *others: np.ndarray) -> list[np.ndarray]:

@@ -148,3 +148,117 @@ def plot_codes_2d(
     if legend:
         digit_legend(ax)
     return ax
+
+
+METHOD_STYLES: dict[str, tuple[str, str]] = {
+    "conv": ("C1", "s"),
+    "dense": ("C0", "o"),
+    "PCA": ("C2", "^"),
+    "median": ("C4", "v"),
+    "blur": ("C5", "D"),
+    "noisy input": ("0.5", "x"),
+}
+"""One colour and marker per method, the same in every figure: the first key found in a curve's name."""
+
+
+def method_style(name: str) -> dict[str, str]:
+    """Colour and marker of the method named ``name`` (see :data:`METHOD_STYLES`), for ``ax.plot(**...)``.
+
+    ``method_style("conv denoiser")`` is the convolutional models' orange square. A name that matches no
+    method gets black dots, so that a new curve is drawn rather than refused.
+    """
+    for key, (color, marker) in METHOD_STYLES.items():
+        if key.lower() in name.lower():
+            return {"color": color, "marker": marker}
+    return {"color": "k", "marker": "."}
+
+
+def plot_curves(
+    x: Sequence[float],
+    curves: Mapping[str, Sequence[float]],
+    *,
+    xlabel: str,
+    ylabel: str,
+    title: str,
+    ax: plt.Axes | None = None,
+    marks: Mapping[float, str] | None = None,
+) -> plt.Axes:
+    """One line per method over a shared x axis (noise levels, shifts), in :func:`method_style`'s colours.
+
+    ``marks`` draws a dotted vertical line at each x with its label (for example the noise level of training).
+
+    Raises:
+        ValueError: no curves, or a curve without one value per x.
+    """
+    if not curves:
+        raise ValueError("curves must hold at least one method")
+    bad = {name: len(v) for name, v in curves.items() if len(v) != len(x)}
+    if bad:
+        raise ValueError(f"every curve needs one value per x ({len(x)}); got {bad}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.8))
+    for name, values in curves.items():
+        ax.plot(x, values, label=name, **method_style(name))
+    for at, label in (marks or {}).items():
+        ax.axvline(at, color="0.5", linewidth=1, linestyle=":", label=label)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title, xticks=list(x))
+    ax.legend()
+    return ax
+
+
+def plot_feature_maps(panels: Mapping[str, np.ndarray], title: str = "") -> plt.Figure:
+    """Images and feature maps side by side: a 2-D array per panel.
+
+    A panel whose name contains "map" is drawn red (positive) and blue (negative) around a white 0, on one
+    scale for all maps; the others as digits (ink dark).
+    """
+    if not panels:
+        raise ValueError("panels must hold at least one image")
+    arrays = {name: np.squeeze(np.asarray(a)) for name, a in panels.items()}
+    bad = {name: a.shape for name, a in arrays.items() if a.ndim != 2}
+    if bad:
+        raise ValueError(f"every panel must be one 2-D image (height, width); got {bad}")
+    maps = [a for name, a in arrays.items() if "map" in name]
+    limit = max((float(np.abs(a).max()) for a in maps), default=1.0) or 1.0
+    fig, axes = plt.subplots(1, len(arrays), figsize=(2.5 * len(arrays), 2.8), squeeze=False)
+    for ax, (name, a) in zip(axes[0], arrays.items()):
+        style = {"cmap": "coolwarm", "vmin": -limit, "vmax": limit} if "map" in name else {"cmap": "gray_r"}
+        ax.imshow(a, **style)
+        ax.set(title=name, xticks=[], yticks=[])
+        ax.grid(False)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_kernels(kernels: np.ndarray, maps: np.ndarray, title: str = "", per_row: int = 16) -> plt.Figure:
+    """A convolution's kernels (red +, blue -) above the feature maps they give for one image.
+
+    ``kernels`` is a first layer's weights, shape (height, width, 1, n); ``maps`` its output for one image,
+    shape (height, width, n).
+    """
+    kernels, maps = np.asarray(kernels), np.asarray(maps)
+    if kernels.ndim != 4 or kernels.shape[2] != 1:
+        raise ValueError(f"kernels must have shape (h, w, 1, n), a first layer's on one channel; got {kernels.shape}")
+    n = kernels.shape[3]
+    if maps.ndim != 3 or maps.shape[2] != n:
+        raise ValueError(f"maps must have shape (h, w, {n}), one per kernel; got {maps.shape}")
+    rows = -(-n // per_row)
+    fig, axes = plt.subplots(2 * rows, per_row, figsize=(0.8 * per_row + 0.8, 1.9 * rows), squeeze=False)
+    for ax in axes.flat:
+        ax.set(xticks=[], yticks=[])
+        ax.grid(False)
+        ax.axis("off")
+    for i in range(n):
+        k = kernels[:, :, 0, i]
+        ax_k, ax_m = axes[2 * (i // per_row), i % per_row], axes[2 * (i // per_row) + 1, i % per_row]
+        ax_k.imshow(k, cmap="coolwarm", vmin=-np.abs(k).max(), vmax=np.abs(k).max())
+        ax_m.imshow(maps[:, :, i], cmap="magma")
+    for row in range(2 * rows):
+        axes[row, 0].text(-0.3, 0.5, "kernel" if row % 2 == 0 else "map", transform=axes[row, 0].transAxes,
+                          ha="right", va="center")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
