@@ -22,13 +22,21 @@ Y_TRAIN = np.repeat(np.arange(10), 30)  # 30 "training images" of each digit, in
 Y_TEST = np.tile(np.arange(10), 5)
 
 
-def test_normal_split_holds_out_the_last_images_of_each_digit():
+def test_normal_split_draws_the_validation_images_at_random_per_digit():
     train, val = normal_split(Y_TRAIN, [3, 7], n_validation=5, n_train_per_digit=10)
     assert len(val) == 10 and len(train) == 20
     assert set(Y_TRAIN[val]) == {3, 7} and set(Y_TRAIN[train]) == {3, 7}
-    threes = np.flatnonzero(Y_TRAIN == 3)
-    assert set(val) >= set(threes[-5:]) and set(train) >= set(threes[:10])
     assert not set(train) & set(val)
+    threes = np.flatnonzero(Y_TRAIN == 3)
+    assert set(val[Y_TRAIN[val] == 3]) != set(threes[-5:])  # drawn, not the last images
+    rest = np.setdiff1d(threes, val)
+    assert np.array_equal(train[Y_TRAIN[train] == 3], rest[:10])  # training: the first of the others
+    alone, _ = normal_split(Y_TRAIN, [3], n_validation=5)[1], None
+    assert np.array_equal(alone, val[Y_TRAIN[val] == 3])  # a digit's draw does not depend on the others
+    again = normal_split(Y_TRAIN, [3, 7], n_validation=5, n_train_per_digit=10)
+    assert all(np.array_equal(a, b) for a, b in zip(again, (train, val)))  # seeded
+    other = normal_split(Y_TRAIN, [3, 7], n_validation=5, n_train_per_digit=10, seed=1)[1]
+    assert not np.array_equal(other, val)
     everything, _ = normal_split(Y_TRAIN, [3], n_validation=5)  # None: every image but the validation ones
     assert len(everything) == 25
 
@@ -38,6 +46,7 @@ def test_normal_split_holds_out_the_last_images_of_each_digit():
     (dict(digits=[10], n_validation=5), "digit"),
     (dict(digits=[3], n_validation=0), "n_validation"),
     (dict(digits=[3], n_validation=5, n_train_per_digit=2.5), "n_train_per_digit"),
+    (dict(digits=[3], n_validation=5, seed=-1), "seed"),
 ])
 def test_normal_split_rejects_bad_requests(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -228,14 +237,18 @@ def test_full_mode_only_relations_are_skipped_in_quick_mode():
 
 def test_targets_are_reported_met_or_missed_not_checked():
     a = made_up()
-    assert targets(a).count("met") == 2 and "5-NN, normalised 0.800" in targets(a)
+    text = targets(a)  # like for like: the normalised autoencoder against the normalised 5-NN
+    assert "met (0.997)" in text and "missed (5-NN, normalised 0.800)" in text, text
+    ahead = made_up()
+    ahead["leave_one_out"]["5-NN, normalised"] = {"4": 0.7, "9": 0.5}
+    assert targets(ahead).count("met") == 2, targets(ahead)
     a["leave_one_out"]["5-NN distance"] = {"4": 0.99, "9": 0.99}
     a["one_vs_rest"] = {k: ({"0": 0.97, "1": 0.97} if k == "autoencoder, normalised" else
                             {"0": 0.96, "1": 0.96} if k == "autoencoder" else {"0": 0.9, "1": 0.9})
                         for k in a["one_vs_rest"]}
     assert check({"tensorflow": {"anomaly": a}}) == []  # targets are not relations
     text = targets(a)
-    assert "missed (0.970)" in text and "missed (5-NN distance 0.990)" in text
+    assert "missed (0.970)" in text and "missed (5-NN distance 0.990, 5-NN, normalised 0.800)" in text, text
     assert "Targets of notebook 07" in "\n".join(render_section({"tensorflow": {"anomaly": a}}))
 
 

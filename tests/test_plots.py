@@ -8,8 +8,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from utils.plots import (  # noqa: E402
-    digit_legend, method_style, plot_codes_2d, plot_curves, plot_feature_maps, plot_history, plot_kernels,
-    show_image_rows, use_style,
+    digit_legend, method_style, plot_auroc_per_digit, plot_codes_2d, plot_curves, plot_feature_maps, plot_history,
+    plot_kernels, show_image_rows, use_style,
 )
 
 
@@ -82,3 +82,20 @@ def test_curves_kernels_and_feature_maps():
     assert len(fig.axes) == 40
     with pytest.raises(ValueError, match="one per kernel"):
         plot_kernels(np.zeros((3, 3, 1, 20)), np.zeros((14, 14, 8)))
+
+
+def test_auroc_per_digit_keeps_one_look_per_method():
+    table = {"autoencoder": {0: 0.9, 1: 0.8}, "autoencoder, normalised": {0: 0.95, 1: 0.85},
+             "5-NN distance": {0: 0.7, 1: 0.6}, "Deep SVDD, published": {0: 0.9, 1: 0.9}}
+    ax = plot_auroc_per_digit(table, xlabel="digit", ylabel="AUROC", title="t", chance=True)
+    lines = {line.get_label().split(" (mean")[0]: line for line in ax.get_lines()}
+    plain, normed = lines["autoencoder"], lines["autoencoder, normalised"]
+    assert plain.get_color() == normed.get_color() and plain.get_marker() == normed.get_marker()
+    assert plain.get_markerfacecolor() == "none" and normed.get_markerfacecolor() != "none"
+    assert lines["5-NN distance"].get_color() != plain.get_color()
+    assert "autoencoder (mean 0.850)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "chance (0.5)" in lines
+    with pytest.raises(ValueError, match="same digits"):
+        plot_auroc_per_digit({"a": {0: 0.5}, "b": {1: 0.5}}, xlabel="", ylabel="", title="")
+    with pytest.raises(ValueError, match="at least one"):
+        plot_auroc_per_digit({}, xlabel="", ylabel="", title="")

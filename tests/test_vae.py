@@ -149,3 +149,71 @@ def test_benchmark_section_and_its_relation():
     assert "## Variational autoencoder (notebook 06)" in text and "86.76" in text and "72.4 / 76.5 %" in text
     assert "NLL at most 95 nats: met (91.00" in text
     assert render_section({"tensorflow": {}}) == []
+
+
+# ------------------------------------------------------------------------------------------------------
+# notebook 06's tools for judging generated images and code spaces
+# ------------------------------------------------------------------------------------------------------
+def _tiny_judge(x, y):
+    from utils.vae import DigitJudge
+
+    set_seed(0)
+    classifier = keras.Sequential([keras.Input((x.shape[1],)), keras.layers.Dense(8, activation="relu"),
+                                   keras.layers.Dense(10, activation="softmax")])
+    return DigitJudge(classifier, x, y)
+
+
+def test_digit_judge_scores_a_set_against_its_reference():
+    y = np.arange(len(X)) % 10
+    judge = _tiny_judge(X, y)
+    assert np.allclose(judge.shares, 0.1, atol=0.01)
+    read = judge.read(X[:7])
+    assert read["confidence"].shape == (7,) and read["digit"].shape == (7,)
+    assert np.all((read["confidence"] >= 0.1 - 1e-6) & (read["confidence"] <= 1))  # top of ten probabilities
+    s = judge.scores(X)
+    assert abs(s["frechet"]) < 1e-3  # the reference itself
+    assert np.isclose(s["shares"].sum(), 1) and np.isclose(s["mix"], 0.5 * np.abs(s["shares"] - judge.shares).sum())
+    assert judge.scores(np.zeros_like(X))["frechet"] > 0.01
+    with pytest.raises(ValueError, match="same length"):
+        _tiny_judge(X, y[:-1])
+
+
+def test_random_box_points_and_holes():
+    from utils.vae import in_hole, random_box_points
+
+    codes = np.random.default_rng(0).standard_normal((2000, 2))
+    z = random_box_points(codes, 500, np.random.default_rng(1), (1.0, 99.0))
+    lo, hi = np.percentile(codes, (1.0, 99.0), axis=0)
+    assert z.shape == (500, 2) and z.dtype == np.float32 and np.all((z >= lo - 1e-6) & (z <= hi + 1e-6))
+    holes = in_hole(np.array([[0.0, 0.0], [30.0, 30.0]]), codes[:1000], codes[1000:], 99.0)
+    assert holes.tolist() == [False, True]
+    with pytest.raises(ValueError, match="codes"):
+        random_box_points(np.zeros(5), 3, np.random.default_rng(0))
+
+
+def test_prior_share_within_is_the_chi_distribution():
+    from utils.vae import prior_share_within
+
+    assert np.isclose(prior_share_within(2.0, 2), 1 - np.exp(-2.0))
+    z = np.random.default_rng(0).standard_normal((200000, 5))
+    assert abs(prior_share_within(2.0, 5) - np.mean(np.linalg.norm(z, axis=1) < 2.0)) < 0.005
+    with pytest.raises(ValueError):
+        prior_share_within(1.0, 0)
+
+
+def test_plot_beta_sweep_draws_one_panel_per_beta_and_the_trade_off():
+    import matplotlib.pyplot as plt
+
+    from utils.vae import plot_beta_sweep
+
+    rng = np.random.default_rng(0)
+    y = np.arange(300) % 10
+    sweep = {b: {"codes": rng.standard_normal((300, 2)) / (1 + b), "kl": 5.0 / (1 + b), "reconstruction": 100 + b}
+             for b in (0.5, 4.0)}
+    fig = plot_beta_sweep(sweep, y)
+    assert len(fig.axes) == 3 and fig.axes[-1].get_xscale() == "linear"  # KL 1 to 3.3: no log scale
+    plt.close(fig)
+    sweep[0.0] = {"codes": rng.standard_normal((300, 2)) * 20, "kl": 190.0, "reconstruction": 99.0}
+    fig = plot_beta_sweep(sweep, y)
+    assert len(fig.axes) == 4 and fig.axes[-1].get_xscale() == "log"  # KL 1 to 190
+    plt.close(fig)

@@ -11,8 +11,8 @@ convention, so any score can go straight into :func:`auroc`. The two protocols:
 - **leave-one-digit-out**: nine digits are normal; the tenth, never seen in training, is the anomaly
   (10 % of the test set). Harder: the anomaly has to be told apart from nine kinds of normal.
 
-Both hold out the *last* ``n_validation`` training images of every normal digit as normal validation
-images: they are never trained on, and a threshold is chosen on them (:func:`threshold_at`). With training
+Both hold out ``n_validation`` training images of every normal digit, drawn at random (seeded), as normal
+validation images: they are never trained on, and a threshold is chosen on them (:func:`threshold_at`). With training
 images of the digits that are not normal, they also choose a score's settings (:func:`validation_set`).
 """
 
@@ -56,12 +56,15 @@ def _check_digit(name: str, value: object) -> int:
 
 
 def normal_split(
-    y_train: np.ndarray, digits: Sequence[int], n_validation: int, n_train_per_digit: int | None = None
+    y_train: np.ndarray, digits: Sequence[int], n_validation: int, n_train_per_digit: int | None = None,
+    seed: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Training and validation indices of the images of ``digits``, taken digit by digit.
 
-    For every digit its last ``n_validation`` training images are validation images; training uses the
-    first ``n_train_per_digit`` of the others (``None``: all of them). Both are sorted.
+    For every digit, ``n_validation`` of its training images, drawn at random, are validation images; training
+    uses the first ``n_train_per_digit`` of the others in the data's order (``None``: all of them). The draw
+    for a digit depends only on ``seed`` and the digit, so a digit has the same validation images in every
+    protocol. Both index arrays are sorted.
 
     Raises:
         ValueError: a digit is not in 0..9, a count is not positive, or a digit has too few images.
@@ -69,6 +72,8 @@ def normal_split(
     y_train = np.asarray(y_train)
     n_validation = positive_int("n_validation", n_validation)
     n_train_per_digit = optional_positive_int("n_train_per_digit", n_train_per_digit)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
     train, validation = [], []
     for d in digits:
         d = _check_digit("digit", d)
@@ -78,26 +83,29 @@ def normal_split(
             raise ValueError(f"digit {d} has {len(pool)} training images, fewer than the {need} needed "
                              f"({n_validation} for validation, {n_train_per_digit or 1} or more for training); "
                              "load more training images or ask for fewer")
-        validation.append(pool[-n_validation:])
-        rest = pool[:-n_validation]
+        held = np.sort(np.random.default_rng([int(seed), d]).choice(pool, n_validation, replace=False))
+        rest = np.setdiff1d(pool, held)  # sorted: the data's order
+        validation.append(held)
         train.append(rest if n_train_per_digit is None else rest[:n_train_per_digit])
     return np.sort(np.concatenate(train)), np.sort(np.concatenate(validation))
 
 
 def one_vs_rest(y_train: np.ndarray, y_test: np.ndarray, digit: int, n_validation: int,
-                n_train_per_digit: int | None = None) -> Protocol:
-    """The published protocol: ``digit`` is normal, every other test digit is an anomaly."""
+                n_train_per_digit: int | None = None, seed: int = 0) -> Protocol:
+    """The published protocol: ``digit`` is normal, every other test digit is an anomaly (validation images
+    drawn as :func:`normal_split` says, with ``seed``)."""
     digit = _check_digit("digit", digit)
-    train, validation = normal_split(y_train, [digit], n_validation, n_train_per_digit)
+    train, validation = normal_split(y_train, [digit], n_validation, n_train_per_digit, seed)
     return Protocol(train, validation, np.asarray(y_test) != digit, (digit,))
 
 
 def leave_one_out(y_train: np.ndarray, y_test: np.ndarray, held_out: int, n_validation: int,
-                  n_train_per_digit: int | None = None) -> Protocol:
-    """The harder protocol: every digit but ``held_out`` is normal; ``held_out`` is the anomaly."""
+                  n_train_per_digit: int | None = None, seed: int = 0) -> Protocol:
+    """The harder protocol: every digit but ``held_out`` is normal; ``held_out`` is the anomaly (validation
+    images drawn as :func:`normal_split` says, with ``seed``)."""
     held_out = _check_digit("held_out", held_out)
     normal = tuple(d for d in range(10) if d != held_out)
-    train, validation = normal_split(y_train, normal, n_validation, n_train_per_digit)
+    train, validation = normal_split(y_train, normal, n_validation, n_train_per_digit, seed)
     return Protocol(train, validation, np.asarray(y_test) == held_out, normal)
 
 

@@ -153,12 +153,13 @@ class AnomalySettings:
 
     ``model`` (recipe ``anomaly``) trains the one-vs-rest detectors (about 5,400 images of one digit);
     ``loo_model`` (``anomaly_loo``) is the same network trained with half the epochs on about twice as many
-    images (the leave-one-out detectors and the all-digits model of the out-of-distribution section);
+    images (the leave-one-out detectors and the all-digits model of the out-of-distribution appendix);
     ``loo_conv_model`` (``anomaly_loo_conv``) is notebook 05's convolutional encoder with ``loo_model``'s code
     size, output, loss and training, for the optional leave-one-out comparison. ``score_sigma`` and
-    ``score_ink_offset`` set the normalised reconstruction error of the notebook's section 5
-    (:func:`utils.anomaly.normalised_error`). The last ``n_validation`` training images of each digit are
-    normal validation images, never trained on. Digits are (full, quick) tuples.
+    ``score_ink_offset`` set the normalised reconstruction error of the notebook's section 4
+    (:func:`utils.anomaly.normalised_error`), chosen there on validation images. ``n_validation`` training
+    images of each digit, drawn at random (:func:`utils.anomaly.normal_split`, seed 0), are normal validation
+    images, never trained on. Digits are (full, quick) tuples.
     """
 
     data: Subsets
@@ -214,16 +215,16 @@ EXPERIMENTS: Experiments = {
                        n_probe=(20000, 3000), n_loss_demo=(5000, 800), loss_demo_epochs=3, target_psnr_db=21.0),
     "06": VAESettings(data=Subsets(n_train=(None, 10000), n_test=(None, 2000)),
                       ae=RECIPES["ae2_short"], judge_hidden=256, judge_epochs=(5, 2),
-                      vae2=RECIPES["vae2"], sweep=RECIPES["vae_sweep"], betas=((0.0, 0.5, 1.0, 4.0), (0.5, 2.0, 8.0)),
+                      vae2=RECIPES["vae2"], sweep=RECIPES["vae_sweep"], betas=((0.0, 0.5, 1.0, 4.0), (0.5, 4.0)),
                       likelihood=RECIPES["vae50"], n_samples=(1000, 200), box_percentiles=(1.0, 99.0),
                       hole_percentile=99.0, n_pairs=(200, 50), nll_k=(100, 10),
-                      k_sweep=((1, 10, 100, 1000, 5000), (1, 10, 100)), k_sweep_images=(200, 50),
+                      k_sweep=((1, 10, 100, 1000, 5000), (1, 10, 100, 1000, 5000)), k_sweep_images=(200, 20),
                       test_binarization_seed=1, train_binarization_seed=2, nll_target=95.0, nll_aim=90.0),
     "07": AnomalySettings(data=Subsets(n_train=(None, 20000), n_test=(None, 2000)),
                           model=RECIPES["anomaly"], loo_model=RECIPES["anomaly_loo"],
                           loo_conv_model=RECIPES["anomaly_loo_conv"],
                           n_validation=500, ovr_train_per_digit=(None, 1000), loo_train_per_digit=(1200, 500),
-                          demo_digit=0, ovr_digits=(tuple(range(10)), (0, 9)), gcn_digits=(tuple(range(10)), (0,)),
+                          demo_digit=0, ovr_digits=(tuple(range(10)), (0, 8)), gcn_digits=(tuple(range(10)), (0,)),
                           loo_digits=(tuple(range(10)), (4, 9)), loo_conv_digits=(tuple(range(10)), (4,)),
                           decision_digit=4, pca_components=16, knn_k=5, n_trees=100, ocsvm_nu=0.1,
                           ocsvm_max_train=3000, false_alarm_rate=0.05, ood_seed=7, ovr_target=0.98,

@@ -157,6 +157,12 @@ METHOD_STYLES: dict[str, tuple[str, str]] = {
     "median": ("C4", "v"),
     "blur": ("C5", "D"),
     "noisy input": ("0.5", "x"),
+    "autoencoder": ("C0", "o"),
+    "-NN": ("C3", "p"),
+    "isolation": ("C7", "X"),
+    "SVM": ("C6", "*"),
+    "SVDD": ("k", "h"),
+    "ink alone": ("C8", "<"),
 }
 """One colour and marker per method, the same in every figure: the first key found in a curve's name."""
 
@@ -203,6 +209,45 @@ def plot_curves(
         ax.axvline(at, color="0.5", linewidth=1, linestyle=":", label=label)
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title, xticks=list(x))
     ax.legend()
+    return ax
+
+
+def plot_auroc_per_digit(
+    table: Mapping[str, Mapping[int, float]], *, xlabel: str, ylabel: str, title: str, chance: bool = False,
+) -> plt.Axes:
+    """One marker per method and digit (notebook 07's AUROC tables), methods side by side within a digit.
+
+    Colours and markers come from :func:`method_style`, so a method looks the same in every figure; a name
+    with "normalised" gets the filled marker, every other name the hollow one. The legend gives each method's
+    mean.
+    ``chance`` draws the 0.5 line.
+
+    Raises:
+        ValueError: no methods, or methods with different digits.
+    """
+    if not table:
+        raise ValueError("table must hold at least one method")
+    digits = sorted(next(iter(table.values())))
+    bad = [name for name, col in table.items() if sorted(col) != digits]
+    if bad:
+        raise ValueError(f"every method needs the same digits {digits}; these differ: {bad}")
+    fig, ax = plt.subplots(figsize=(8.5, 4))
+    offsets = np.linspace(-0.3, 0.3, len(table))  # side by side, so that equal values do not hide each other
+    for (name, col), dx in zip(table.items(), offsets):
+        style = method_style(name)
+        filled = "normalised" in name
+        ax.plot(np.array(digits) + dx, [col[d] for d in digits], ls="none", ms=7, color=style["color"],
+                marker=style["marker"], markerfacecolor=style["color"] if filled else "none", markeredgewidth=1.5,
+                label=f"{name} (mean {np.mean([col[d] for d in digits]):.3f})")
+    if chance:
+        ax.axhline(0.5, color="grey", ls=":", lw=1, label="chance (0.5)")
+    ax.set_xticks(digits)
+    for d in digits[:-1]:
+        ax.axvline(d + 0.5, color="0.85", lw=0.8)  # separates the digits
+    ax.grid(axis="x", visible=False)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)  # beside the plot, not over the points
+    fig.tight_layout()
     return ax
 
 

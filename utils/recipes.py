@@ -22,8 +22,8 @@ recipe                model                                                     
 ``cdae_masking``      ``cdae`` with half the epochs, for masking noise                     05
 ``dae_time``          ``dae`` for 42 epochs: about ``cdae``'s training time                05
 ``ae2_short``         ``ae2`` with fewer epochs, the map with holes                        06
-``vae2``              VAE 784-512-256-128-2                                                06
-``vae_sweep``         VAE 784-256-128-2, trained once per beta of the sweep                06
+``vae2``              VAE 784-512-256-128-2, dynamically binarised                         06
+``vae_sweep``         VAE 784-256-128-2, dynamically binarised, once per beta of the sweep 06
 ``vae50``             VAE 784-200-200-50 (Burda et al. 2016), dynamically binarised        06
 ``anomaly``           784-256-64-16, cross-entropy, the one-digit-normal detector          07
 ``anomaly_loo``       ``anomaly`` with half the epochs, the leave-one-digit-out detector   07
@@ -332,9 +332,9 @@ RECIPES: Recipes = {
     "ae2_short": Recipe(hidden=(512, 256, 128), code_dim=2, epochs=15, quick_epochs=4, batch_size=128,
                         learning_rate=2e-3, schedule="cosine"),
     "vae2": VAERecipe(hidden=(512, 256, 128), latent_dim=2, epochs=15, quick_epochs=3, batch_size=128,
-                      learning_rate=1e-3),
+                      learning_rate=1e-3, binarize=True),
     "vae_sweep": VAERecipe(hidden=(256, 128), latent_dim=2, epochs=8, quick_epochs=2, batch_size=128,
-                           learning_rate=1e-3),
+                           learning_rate=1e-3, binarize=True),
     "vae50": VAERecipe(hidden=(200, 200), latent_dim=50, epochs=60, quick_epochs=2, batch_size=128,
                        learning_rate=2e-3, activation="elu", binarize=True, schedule="cosine"),
     # notebook 07: anomaly detection by reconstruction error (one-vs-rest; leave-one-digit-out, dense and conv)

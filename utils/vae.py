@@ -14,6 +14,14 @@ the ordinary ``compile`` + ``fit``: no backend-specific ``train_step``.
 - :func:`importance_sampled_nll` -log p(x) per image by importance sampling (Burda et al. 2016)
 - :func:`check_vae_images`       the images a VAE takes: flattened, pixels in [0, 1]
 
+Notebook 06's tools for judging generated images and code spaces:
+
+- :class:`DigitJudge`            a digit classifier's reading of generated images: confidence, digit mix, Fréchet
+- :func:`random_box_points`      codes drawn uniformly over the box of the central training codes
+- :func:`in_hole`                which codes lie farther from every training code than most test codes do
+- :func:`prior_share_within`     the share of N(0, I) samples within a radius (the chi distribution)
+- :func:`plot_beta_sweep`        the beta sweep's maps and its reconstruction-KL trade-off, one figure
+
 A fixed binarisation of a test set is :func:`utils.data.binarize`; the Fréchet distance between two sets of
 samples is :func:`utils.metrics.frechet_distance`.
 
@@ -32,6 +40,7 @@ import numpy as np
 from keras import layers, ops
 
 from .checks import check_number, non_negative_int, positive_int
+from .metrics import frechet_distance
 
 LOG_2PI = math.log(2.0 * math.pi)
 
@@ -287,3 +296,94 @@ def importance_sampled_nll(vae: VAE, x: np.ndarray, k: int, seed: int = 0, max_r
         out.append(ops.convert_to_numpy(math.log(k) - ops.logsumexp(log_w, axis=0)))
     return np.concatenate(out).astype(np.float64)
 
+
+
+class DigitJudge:
+    """Scores sets of images with a trained digit classifier (a yardstick, never a training target).
+
+    ``classifier`` maps flattened images to ten softmax probabilities; its layer ``feature_layer`` gives the
+    features of the Fréchet distance. ``reference_images`` / ``reference_labels`` are real digits: the
+    features and the shares of the digits that generated images are compared with.
+    """
+
+    def __init__(self, classifier: keras.Model, reference_images: np.ndarray, reference_labels: np.ndarray,
+                 feature_layer: int = 0, batch_size: int = 2048) -> None:
+        labels = np.asarray(reference_labels)
+        if len(labels) != len(reference_images) or len(labels) == 0:
+            raise ValueError("reference_images and reference_labels must be non-empty and of the same length")
+        self.classifier, self.batch_size = classifier, positive_int("batch_size", batch_size)
+        self.features = keras.Model(classifier.inputs, classifier.layers[feature_layer].output)
+        self.reference = self.features.predict(reference_images, batch_size=self.batch_size, verbose=0)
+        self.shares = np.bincount(labels, minlength=10) / len(labels)
+
+    def read(self, images: np.ndarray) -> dict[str, np.ndarray]:
+        """Per image: the classifier's top probability (``"confidence"``) and that digit (``"digit"``)."""
+        p = self.classifier.predict(np.asarray(images, dtype=np.float32), batch_size=self.batch_size, verbose=0)
+        return {"confidence": p.max(axis=1), "digit": p.argmax(axis=1)}
+
+    def scores(self, images: np.ndarray) -> dict[str, Any]:
+        """A set's scores: mean ``confidence``; the ``shares`` of the digits read; ``mix``, the total variation
+        distance of those shares from the reference's (0 = the same mix, 1 = no overlap); ``frechet``, the
+        Fréchet distance of the set's features to the reference's (0 = indistinguishable)."""
+        read = self.read(images)
+        shares = np.bincount(read["digit"], minlength=10) / len(read["digit"])
+        feats = self.features.predict(np.asarray(images, dtype=np.float32), batch_size=self.batch_size, verbose=0)
+        return {"confidence": float(read["confidence"].mean()), "shares": shares,
+                "mix": float(0.5 * np.abs(shares - self.shares).sum()),
+                "frechet": frechet_distance(feats, self.reference)}
+
+
+def random_box_points(codes: np.ndarray, n: int, rng: np.random.Generator,
+                      percentiles: tuple[float, float] = (1.0, 99.0)) -> np.ndarray:
+    """``n`` codes drawn uniformly over the box from the lower to the upper ``percentiles`` of ``codes`` on
+    each axis (float32, shape (n, code size))."""
+    codes = np.asarray(codes, dtype=np.float64)
+    if codes.ndim != 2 or len(codes) == 0:
+        raise ValueError(f"codes must be a non-empty (n, d) array, got shape {codes.shape}")
+    lo, hi = np.percentile(codes, percentiles, axis=0)
+    return rng.uniform(lo, hi, size=(positive_int("n", n), codes.shape[1])).astype("float32")
+
+
+def in_hole(points: np.ndarray, codes_train: np.ndarray, codes_test: np.ndarray,
+            percentile: float = 99.0) -> np.ndarray:
+    """True where a point is farther from every training code than ``percentile`` % of the test codes are
+    from theirs: a place where no image of the data set has its code."""
+    from sklearn.neighbors import NearestNeighbors
+
+    nearest = NearestNeighbors(n_neighbors=1).fit(codes_train)
+    radius = np.percentile(nearest.kneighbors(codes_test)[0], percentile)
+    return nearest.kneighbors(points)[0][:, 0] > radius
+
+
+def prior_share_within(radius: float, dim: int) -> float:
+    """The share of samples of N(0, I) in ``dim`` dimensions that lie within ``radius`` of the origin
+    (``1 - exp(-radius**2 / 2)`` in two dimensions)."""
+    from scipy.stats import chi2
+
+    return float(chi2.cdf(check_number("radius", radius, 0, 1e6, include_low=True) ** 2,
+                          positive_int("dim", dim)))
+
+
+def plot_beta_sweep(sweep: dict[float, dict[str, Any]], labels: np.ndarray, radius: float = 2.0) -> Any:
+    """One figure: the test code means of each beta of ``sweep`` (``{beta: {"codes", "kl",
+    "reconstruction"}}``, coloured by ``labels``, a dashed circle of ``radius``), and reconstruction against KL."""
+    import matplotlib.pyplot as plt
+
+    from .plots import plot_codes_2d
+
+    n = len(sweep) + 1
+    fig, axes = plt.subplots(1, n, figsize=(3.4 * n, 3.9), layout="constrained")
+    for ax, (beta, s) in zip(axes, sweep.items()):
+        plot_codes_2d(s["codes"], labels, f"β = {beta:g}", ax=ax, size=0.5, legend=False)
+        ax.add_patch(plt.Circle((0, 0), radius, fill=False, color="k", linestyle="--", linewidth=1))
+    ax = axes[-1]
+    kls, recs = [s["kl"] for s in sweep.values()], [s["reconstruction"] for s in sweep.values()]
+    ax.plot(kls, recs, "o-")
+    for beta, kl, rec in zip(sweep, kls, recs):
+        ax.annotate(f"β={beta:g}", (kl, rec), textcoords="offset points", xytext=(4, 4))
+    wide = max(kls) > 20 * min(kls)  # a log scale only when the KL terms span more than a decade or so
+    ax.set(xscale="log" if wide else "linear", xlabel=f"KL (nats/image{', log scale' if wide else ''})",
+           ylabel="reconstruction (nats/image)", title="The trade-off")
+    ax.margins(0.2)  # room for the labels of the end points
+    fig.suptitle(f"Test code means for each β (dashed: radius {radius:g}); reconstruction against KL")
+    return fig
