@@ -162,7 +162,8 @@ def task_anomaly(mode: Mode, seed: int = 0) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------------------
 # BENCHMARKS.md section and relation checks (called from benchmarks/report.py)
 # ------------------------------------------------------------------------------------------------------
-RELATIONS = ("Anomaly detection (notebook 07): the autoencoder's mean one-vs-rest AUROC is at least 0.9 (full mode: "
+RELATIONS = ("Anomaly detection (notebook 07): the autoencoder's mean one-vs-rest AUROC is at least 0.9 (quick "
+             "mode, 10 epochs on 1,000 images of the 0 and the hardest digit, the 8: 0.8; full mode: "
              "above every baseline's with the plain scores), its leave-one-out mean is above chance (full mode: above "
              "PCA's, isolation forest's and the one-class SVM's), and each threshold chosen on validation images "
              "gives a test false-alarm rate within 3 points of the rate asked for. Full mode, the normalised error "
@@ -191,7 +192,8 @@ def _means(table: dict[str, dict[str, float]]) -> dict[str, float]:
 def check(results: dict[str, dict[str, Any]]) -> list[str]:
     """Notebook 07's claims on the benchmark's results (``{backend: {task: result}}``); returns what fails.
 
-    Every mode: the autoencoder's mean one-vs-rest AUROC is at least 0.9, its leave-one-out mean is above
+    Every mode: the autoencoder's mean one-vs-rest AUROC is at least 0.9 (quick mode, whose two digits are
+    the 0 and the hardest one, the 8: 0.8), its leave-one-out mean is above
     chance, and thresholds chosen on validation images give test false-alarm rates within 3 points of the
     requested rate. Full mode also: the autoencoder's one-vs-rest mean above every baseline's, and its
     leave-one-out mean above PCA's, isolation forest's and the one-class SVM's (what the notebook states).
@@ -200,8 +202,9 @@ def check(results: dict[str, dict[str, Any]]) -> list[str]:
     problems = []
     for b, a in task_results(results, "anomaly"):
         ovr, loo = _means(a["one_vs_rest"]), _means(a["leave_one_out"])
-        if not ovr["autoencoder"] >= 0.9:
-            problems.append(f"{b}: one-vs-rest mean AUROC {ovr['autoencoder']:.3f} of the autoencoder is below 0.9")
+        floor = 0.8 if a.get("mode") == "quick" else 0.9
+        if not ovr["autoencoder"] >= floor:
+            problems.append(f"{b}: one-vs-rest mean AUROC {ovr['autoencoder']:.3f} of the autoencoder is below {floor}")
         if not loo["autoencoder"] > 0.5:
             problems.append(f"{b}: leave-one-out mean AUROC {loo['autoencoder']:.3f} is not above chance")
         for d, dec in a["decisions"].items():
