@@ -149,7 +149,7 @@ def test_every_kind_of_recipe_validates_its_schedule_and_training_fields(r):
 
 
 def test_recipes_derived_from_others_keep_their_settings():
-    conv_training = {"epochs": 6, "quick_epochs": 4, "batch_size": 128, "quick_batch_size": 64,
+    conv_training = {"epochs": 6, "quick_epochs": 3, "batch_size": 128, "quick_batch_size": 64,
                      "learning_rate": 2e-3, "schedule": "cosine", "loss": "mse", "output_activation": None}
     assert RECIPES["dense32"] == replace(RECIPES["ae32"], **conv_training)
     assert RECIPES["dense2"] == replace(RECIPES["ae2"], **{**conv_training, "quick_epochs": 3})

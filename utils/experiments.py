@@ -168,7 +168,8 @@ class AnomalySettings:
     loo_conv_model: ConvRecipe
     n_validation: int
     ovr_train_per_digit: FullQuick[int | None]  # None: all of the digit's training images but the validation ones
-    loo_train_per_digit: FullQuick[int]  # per normal digit (nine of them; ten for the all-digits model)
+    loo_train_per_digit: FullQuick[int]  # per normal digit (nine of them)
+    ood_train_per_digit: FullQuick[int]  # per digit, the all-digits model of the out-of-distribution appendix
     demo_digit: int  # the normal digit of the first, hand-written model (section 1)
     ovr_digits: FullQuick[tuple[int, ...]]
     gcn_digits: FullQuick[tuple[int, ...]]  # one-vs-rest again with Ruff et al.'s preprocessing
@@ -195,25 +196,25 @@ Experiments = TypedDict("Experiments", {
 
 EXPERIMENTS: Experiments = {
     "01": IntroSettings(data=Subsets(n_train=(None, 20000), n_test=(None, None)), n_validation=5000,
-                        sweep_sizes=(2, 4, 8, 16, 32, 64), sweep_epochs=(15, 3)),
+                        sweep_sizes=(2, 4, 8, 16, 32, 64), sweep_epochs=(15, 2)),
     "02": MapSettings(data=Subsets(n_train=(None, 20000), n_test=(None, 2000)), knn_k=(1, 5),
-                      tsne_subset=((5000, 2000), (600, 300)), tsne_perplexity=30.0,
+                      tsne_subset=((5000, 2000), (300, 150)), tsne_perplexity=30.0,
                       knn5_target=0.85, sse30_target=3.3),
-    "03": FeatureSettings(data=Subsets(n_train=(None, 12000), n_test=(None, 2000)), code_sizes=((32, 64), (32,)),
+    "03": FeatureSettings(data=Subsets(n_train=(None, 8000), n_test=(None, 2000)), code_sizes=((32, 64), (32,)),
                           label_counts=((100, 1000, 10000), (100, 1000)), label_seeds=((0, 1, 2), (0, 1)),
                           fine_tuning_epochs={100: (150, 20), 1000: (60, 8), 10000: (20, 5)},
                           fine_tuning_learning_rate=1e-3, fine_tuning_batch_size=32),
-    "04": DenoisingSettings(data=Subsets(n_train=(None, 20000), n_test=(None, 2000)), n_tuning=2000,
+    "04": DenoisingSettings(data=Subsets(n_train=(None, 20000), n_test=(None, 1000)), n_tuning=2000,
                             noise={"gaussian": 0.5, "salt_and_pepper": 0.3, "masking": 0.5},
                             seed_train=1, seed_test=2, seed_tuning=3, seed_sweep=4, median_sizes=(3, 5),
                             blur_sigmas=(0.5, 1.0, 1.5), pca_components=(16, 32, 64, 128),
                             thresholds=(0.1, 0.2, 0.3, 0.4, 0.5),
                             sweep_sigmas=((0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8), (0.1, 0.3, 0.5, 0.7)),
                             target_gain_db=10.0),
-    "05": ConvSettings(data=Subsets(n_train=(None, 8000), n_test=(None, 700)), n_tuning=(2000, 500),
+    "05": ConvSettings(data=Subsets(n_train=(None, 7800), n_test=(None, 500)), n_tuning=(2000, 300),
                        shifts=(0, 1, 2, 3, 4), knn_k=(1, 5), noise={"gaussian": 0.5, "masking": 0.5},
-                       n_probe=(20000, 3000), n_loss_demo=(5000, 800), loss_demo_epochs=3, target_psnr_db=21.0),
-    "06": VAESettings(data=Subsets(n_train=(None, 10000), n_test=(None, 2000)),
+                       n_probe=(20000, 3000), n_loss_demo=(5000, 200), loss_demo_epochs=3, target_psnr_db=21.0),
+    "06": VAESettings(data=Subsets(n_train=(None, 6000), n_test=(None, 2000)),
                       ae=RECIPES["ae2_short"], judge_hidden=256, judge_epochs=(5, 2),
                       vae2=RECIPES["vae2"], sweep=RECIPES["vae_sweep"], betas=((0.0, 0.5, 1.0, 4.0), (0.5, 4.0)),
                       likelihood=RECIPES["vae50"], n_samples=(1000, 200), box_percentiles=(1.0, 99.0),
@@ -223,7 +224,8 @@ EXPERIMENTS: Experiments = {
     "07": AnomalySettings(data=Subsets(n_train=(None, 20000), n_test=(None, 2000)),
                           model=RECIPES["anomaly"], loo_model=RECIPES["anomaly_loo"],
                           loo_conv_model=RECIPES["anomaly_loo_conv"],
-                          n_validation=500, ovr_train_per_digit=(None, 1000), loo_train_per_digit=(1200, 500),
+                          n_validation=500, ovr_train_per_digit=(None, 1000), loo_train_per_digit=(1200, 300),
+                          ood_train_per_digit=(1200, 500),
                           demo_digit=0, ovr_digits=(tuple(range(10)), (0, 8)), gcn_digits=(tuple(range(10)), (0,)),
                           loo_digits=(tuple(range(10)), (4, 9)), loo_conv_digits=(tuple(range(10)), (4,)),
                           decision_digit=4, pca_components=16, knn_k=5, n_trees=100, ocsvm_nu=0.1,

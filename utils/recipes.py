@@ -269,7 +269,7 @@ AnyRecipe = Recipe | ConvRecipe | VAERecipe
 # loss, optimiser, schedule, epochs, batch size). All have a linear output trained with the mean squared
 # error (outputs are clipped to [0, 1] when used): a sigmoid output with MSE leaves the convolutional
 # denoiser stuck at a blank image, and learns slower than a linear one (notebook 05, section 9).
-_CONV_TRAINING = {"epochs": 6, "quick_epochs": 4, "batch_size": 128, "quick_batch_size": 64, "learning_rate": 2e-3,
+_CONV_TRAINING = {"epochs": 6, "quick_epochs": 3, "batch_size": 128, "quick_batch_size": 64, "learning_rate": 2e-3,
                   "schedule": "cosine", "loss": "mse", "output_activation": None}
 
 
@@ -300,9 +300,9 @@ class Recipes(TypedDict):
 RECIPES: Recipes = {
     # notebooks 01-04: the headline dense autoencoders
     "ae32": Recipe(hidden=(256, 128), code_dim=32, epochs=30, quick_epochs=6, batch_size=128, learning_rate=2e-3),
-    "ae2": Recipe(hidden=(512, 256, 128), code_dim=2, epochs=60, quick_epochs=6, batch_size=128,
+    "ae2": Recipe(hidden=(512, 256, 128), code_dim=2, epochs=60, quick_epochs=3, batch_size=128,
                   learning_rate=2e-3, schedule="cosine"),
-    "ae30": Recipe(hidden=(1000, 500, 250), code_dim=30, epochs=80, quick_epochs=6, batch_size=256,
+    "ae30": Recipe(hidden=(1000, 500, 250), code_dim=30, epochs=80, quick_epochs=5, batch_size=256,
                    quick_batch_size=128, learning_rate=1e-3, schedule="cosine", loss="binary_crossentropy",
                    input_noise=0.1, weight_decay=0.05),
     "dae": Recipe(hidden=(), code_dim=1024, epochs=30, quick_epochs=4, batch_size=128, learning_rate=1e-3,
@@ -320,7 +320,7 @@ RECIPES: Recipes = {
     # a dense epoch costs about a quarter of a convolutional one in full mode on a 2-core CPU (TensorFlow),
     # about a third in quick mode: 4x and 3x the epochs compare the two at about equal training time
     # (notebook 05 prints both times and checks they are within a factor of 2)
-    "dense32_time": Recipe(hidden=(256, 128), code_dim=32, **{**_CONV_TRAINING, "epochs": 24, "quick_epochs": 12}),
+    "dense32_time": Recipe(hidden=(256, 128), code_dim=32, **{**_CONV_TRAINING, "epochs": 24, "quick_epochs": 9}),
     "dense2": Recipe(hidden=(512, 256, 128), code_dim=2, **{**_CONV_TRAINING, "quick_epochs": 3}),
     "cdae": ConvRecipe(filters=(32, 64), code_dim=None, middle=2, allow_overcomplete=True, epochs=12,
                        quick_epochs=2, batch_size=128, quick_batch_size=64, learning_rate=2e-3, schedule="cosine"),
