@@ -12,6 +12,7 @@ from utils.recipes import RECIPES
 from .anomaly import RELATIONS as ANOMALY_RELATIONS, check as check_anomaly, render_section as render_anomaly
 from .common import display, pct, ran, table, task_results
 from .conv import RELATIONS as CONV_RELATIONS, check as check_conv, render_section as render_conv
+from .maps import HEADING as MAP_HEADING, RELATIONS as MAP_RELATIONS, check as check_map, render_section as render_map
 from .vae import RELATIONS as VAE_RELATIONS, check as check_vae, render_section as render_vae
 
 # Published anchors: utils/published.py, PUBLISHED (the notebooks print the same ones).
@@ -71,17 +72,19 @@ def check_relations(results: dict[str, dict[str, Any]]) -> list[str]:
         pca = results[first]["ae2"]["pca"]
         if not t["knn5"] > pca["knn5"]:
             problems.append("t-SNE's 5-NN accuracy is not above PCA-2's")
-    return problems + check_conv(results) + check_anomaly(results) + check_vae(results)
+    return problems + check_conv(results) + check_anomaly(results) + check_vae(results) + check_map(results)
 
 
 def render(results: dict[str, dict[str, Any]], throughput: str | None, mode: str, total_seconds: float,
            problems: list[str]) -> str:
-    """The markdown report: one section per notebook (05-07 when their task ran), the training cost, the
+    """The markdown report: one section per notebook (05-07 when their task ran; 08 always, "not yet run" when its
+    task did not run), the training cost, the
     training throughput (``throughput``, :func:`benchmarks.throughput.render`, when measured) and the
     relations checked (``problems``: :func:`check_relations`)."""
     out = render_header(mode, total_seconds)
     for section in (render_2d_codes, render_30d_codes, render_features, render_denoising,  # notebooks 02-04
                     render_conv, render_anomaly, render_vae,  # notebooks 05, 07, 06: when their task ran
+                    render_map,  # notebook 08: its results, or "not yet run"
                     render_cost):
         out += section(results)
     if throughput:
@@ -218,7 +221,7 @@ def _machines(results: dict[str, dict[str, Any]]) -> list[str]:
 
 
 def render_relations(results: dict[str, dict[str, Any]], problems: list[str]) -> list[str]:
-    """The relations checked: what failed, or what holds (with notebooks 05-07's when their task ran)."""
+    """The relations checked: what failed, or what holds (with notebooks 05-08's when their task ran)."""
     out = ["## Relations checked", ""]
     out += [f"- FAILED: {p}" for p in problems] or [
         "All hold: each autoencoder beats its baseline (k-NN accuracy and error against PCA-2, error against "
@@ -226,7 +229,8 @@ def render_relations(results: dict[str, dict[str, Any]], problems: list[str]) ->
         "linear classifier, with 1,000 labels both trained networks are above every linear probe, t-SNE is above "
         "PCA-2."]
     if not problems:
-        for task, relations in (("conv", CONV_RELATIONS), ("anomaly", ANOMALY_RELATIONS), ("vae", VAE_RELATIONS)):
+        for task, relations in (("conv", CONV_RELATIONS), ("anomaly", ANOMALY_RELATIONS), ("vae", VAE_RELATIONS),
+                                  ("map", MAP_RELATIONS)):
             if ran(results, task):
                 out += ["", relations]
     return out
@@ -239,6 +243,7 @@ SECTIONS = {"features": ("## Features (notebook 03)", "## Denoising (notebook 04
             "conv": ("## Convolutional autoencoders (notebook 05)", "## Anomaly detection (notebook 07)"),
             "anomaly": ("## Anomaly detection (notebook 07)", "## Training cost"),
             "vae": ("## Variational autoencoder (notebook 06)", "## Training cost"),
+            "map": (MAP_HEADING, "## Training cost"),
             "throughput": ("## Training throughput", "## Relations checked")}
 """The tasks whose report section ``--tasks`` can regenerate alone: (its heading, the heading it goes before)."""
 
@@ -254,7 +259,7 @@ def render_sections(report: str, results: dict[str, dict[str, Any]], command: st
     """
     tasks = {t for res in results.values() for t in res} | ({"throughput"} if throughput else set())
     renderers = {"features": render_features, "dae": render_denoising, "conv": render_conv,
-                 "anomaly": render_anomaly, "vae": render_vae,
+                 "anomaly": render_anomaly, "vae": render_vae, "map": render_map,
                  "throughput": lambda _: throughput.rstrip("\n").split("\n") + [""]}
     for task in sorted(tasks):
         if task not in SECTIONS:

@@ -30,7 +30,8 @@ BEFORE = "## Training cost"  # where the section goes when the report does not h
 
 #: How each kind of number is written: (scale, format, unit).
 KINDS = {"accuracy": (100.0, ".2f", " %"), "error": (1.0, ".2f", ""), "psnr": (1.0, ".2f", " dB"),
-         "nats": (1.0, ".2f", " nats"), "auroc": (1.0, ".3f", "")}
+         "nats": (1.0, ".2f", " nats"), "auroc": (1.0, ".3f", ""),
+         "trust": (1.0, ".3f", "")}
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,17 @@ def numbers(task: str, result: dict[str, Any]) -> dict[Number, float]:
                 Number("vae2.knn5", "2-D code, 5-NN accuracy: VAE (code means)", "accuracy"): v2["knn5"],
                 Number("vae50.nll", f"VAE, test NLL (k = {v50['k']})", "nats"): v50["nll"],
                 Number("vae50.elbo", "VAE, test -ELBO", "nats"): v50["neg_elbo"]}
+    if task == "map":
+        rows = r["rows"]
+        return {Number(f"map.{m}.{k}", f"2-D map (notebook 08), {what}: {name}", kind): rows[m][k]
+                for k, what, kind in (("knn5", "5-NN accuracy", "accuracy"), ("trust", "trustworthiness", "trust"))
+                for m, name in MAP_METHODS if m in rows}
     return {}
+
+
+#: Notebook 08's maps in the seed-spread table: (key in the map task's rows, name).
+MAP_METHODS = (("map2", "map that keeps neighbours"), ("ae2", "autoencoder"), ("pca", "PCA-2"), ("tsne", "t-SNE"),
+               ("umap", "UMAP"))
 
 
 @dataclass(frozen=True)
@@ -128,6 +139,12 @@ CLAIMS = (
     Claim("error at code 32", "cae32.sse", "convolutional", "dense32.sse", "dense", "<"),
     Claim("error at code 32", "cae32.sse", "convolutional", "pca32.sse", "PCA-32", "<", "any"),
     Claim("denoising PSNR at σ 0.5 (notebook 05)", "cdae.psnr", "conv denoiser", "cdense.psnr", "dense denoiser", ">"),
+    Claim("5-NN accuracy of the 2-D maps (notebook 08)", "map.map2.knn5", "map that keeps neighbours", "map.ae2.knn5",
+          "autoencoder", ">", "any"),
+    Claim("5-NN accuracy of the 2-D maps (notebook 08)", "map.map2.knn5", "map that keeps neighbours", "map.umap.knn5",
+          "UMAP"),
+    Claim("trustworthiness of the 2-D maps (notebook 08)", "map.map2.trust", "map that keeps neighbours",
+          "map.ae2.trust", "autoencoder"),
 )
 
 

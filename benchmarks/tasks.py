@@ -40,6 +40,7 @@ from utils.training import TrainResult, train
 from .anomaly import task_anomaly  # notebook 07 (benchmarks/anomaly.py)
 from .common import run_seed
 from .conv import task_conv  # notebook 05 (benchmarks/conv.py)
+from .maps import task_map  # notebook 08 (benchmarks/maps.py)
 from .vae import task_vae  # notebook 06 (benchmarks/vae.py)
 
 SEED = 0  # the notebooks' seed of the initial weights, the data order and the baselines (run 0)
@@ -162,9 +163,9 @@ def task_dae(mode: Mode, seed: int = 0) -> dict[str, Any]:
 
 
 TASKS = {"ae2": task_ae2, "tsne": task_tsne, "ae30": task_ae30, "features": task_features, "dae": task_dae,
-         "conv": task_conv, "anomaly": task_anomaly, "vae": task_vae}
+         "conv": task_conv, "anomaly": task_anomaly, "vae": task_vae, "map": task_map}
 #: Tasks that train a Keras model (run once per backend); the others run once.
-KERAS_TASKS = ("ae2", "ae30", "features", "dae", "conv", "anomaly", "vae")
+KERAS_TASKS = ("ae2", "ae30", "features", "dae", "conv", "anomaly", "vae", "map")
 
 
 def machine() -> dict[str, Any]:

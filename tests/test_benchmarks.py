@@ -12,6 +12,8 @@ import benchmarks.seeds as seed_spread
 from benchmarks.anomaly import RELATIONS as ANOMALY_RELATIONS, render_section as render_anomaly
 from benchmarks.common import display, ran, run_seed, table, task_results
 from benchmarks.conv import RELATIONS as CONV_RELATIONS, render_section as render_conv
+from benchmarks.maps import (HEADING as MAP_HEADING, RELATIONS as MAP_RELATIONS, check as check_map,
+                             render_section as render_map)
 from benchmarks.report import (check_relations, render, render_2d_codes, render_30d_codes, render_cost,
                                render_denoising, render_features, render_relations, render_sections)
 from benchmarks.throughput import render as render_throughput
@@ -216,7 +218,7 @@ def test_each_section_renders_alone_and_the_report_is_them_in_order():
     report = render_fixed()
     at = 0
     for section in (render_2d_codes, render_30d_codes, render_features, render_denoising, render_conv,
-                    render_anomaly, render_vae, render_cost):
+                    render_anomaly, render_vae, render_map, render_cost):
         lines = section(r)
         assert lines[0].startswith("## ") and lines[-1] == "", section.__name__
         at = report.index("\n".join(lines), at)  # in the report as it is alone, after the section before it
@@ -227,7 +229,7 @@ def test_relations_section_adds_the_relations_of_the_tasks_that_ran():
     r = results()  # conv, but neither anomaly nor vae
     text = "\n".join(render_relations(r, []))
     assert text.startswith("## Relations checked") and "All hold" in text and CONV_RELATIONS in text
-    assert ANOMALY_RELATIONS not in text and VAE_RELATIONS not in text
+    assert ANOMALY_RELATIONS not in text and VAE_RELATIONS not in text and MAP_RELATIONS not in text
     assert render_relations(r, ["one", "two"]) == ["## Relations checked", "", "- FAILED: one", "- FAILED: two"]
     assert "JAX / TF time per epoch" not in "\n".join(render_cost({"tensorflow": r["tensorflow"]}))
 
@@ -288,7 +290,10 @@ def test_seed_section_has_each_headline_number_its_spread_and_the_backends_diffe
     assert "- TensorFlow, 5-NN accuracy of the 2-D codes: **autoencoder > PCA-2 — as the lecture says**" in text
     assert "- JAX, linear probe with 100 labels: **code" in text
     assert "- TensorFlow, denoising PSNR at σ 0.5 (notebook 05): **conv denoiser" in text
-    assert "- JAX: 21 runs" in text and "- TensorFlow: 24 runs" in text  # t-SNE runs once per seed
+    assert "- JAX: 24 runs" in text and "- TensorFlow: 27 runs" in text  # t-SNE runs once per seed
+    assert "| 2-D map (notebook 08), 5-NN accuracy: map that keeps neighbours |" in text
+    assert ("- TensorFlow, 5-NN accuracy of the 2-D maps (notebook 08): **map that keeps neighbours > autoencoder"
+            in text)
 
 
 def test_seed_cost_names_every_machine_a_resumed_run_used():
@@ -486,3 +491,55 @@ def test_seed_runs_are_selected_and_split_by_seed():
     del two["tensorflow"]["ae2"]  # t-SNE is compared with PCA-2 of the 2-D autoencoder's task: not alone
     assert "tsne" not in seed_spread.one_seed(two, 1)["tensorflow"]
     assert seed_spread.has_run(runs, "tsne", 2, None) and not seed_spread.has_run(runs, "tsne", 2, "jax")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Notebook 08's maps (benchmarks/maps.py)
+# ------------------------------------------------------------------------------------------------------------
+def test_map_section_has_every_method_and_the_target_in_full_mode():
+    r = fixed_results()["results"]
+    text = "\n".join(render_map(r))
+    assert text.startswith(MAP_HEADING) and "Not yet run" not in text
+    for row in ("| PCA, 2 components |", "| autoencoder (notebook 02), TensorFlow |",
+                "| autoencoder (notebook 02), JAX |", "| t-SNE (openTSNE) |", "| UMAP (umap-learn) |",
+                "| map that keeps neighbours (notebook 08), JAX |"):
+        assert row in text, row
+    assert "| method | 1-NN | 5-NN | trustworthiness | error per image | fitting time |" in text
+    assert "Target of the lecture (full mode): 5-NN accuracy at least 95.00 %" in text
+    quick = copy.deepcopy(r)
+    for res in quick.values():
+        res["map"]["mode"] = "quick"
+    assert "Target of the lecture" not in "\n".join(render_map(quick))
+    assert MAP_RELATIONS in render(r, None, "full", 60.0, [])
+
+
+def test_map_relation_map2_above_the_2d_autoencoder():
+    r = fixed_results()["results"]
+    assert check_map(r) == []
+    broken = copy.deepcopy(r)
+    rows = broken["jax"]["map"]["rows"]
+    rows["map2"]["knn5"] = rows["ae2"]["knn5"] - 0.01
+    problems = [p for p in check_relations(broken) if p not in check_relations(r)]  # (the fixture's own stay)
+    assert len(problems) == 1 and problems[0].startswith("JAX: the map that keeps neighbours, 5-NN"), problems
+    assert check_map(broken) == problems
+
+
+def test_a_report_without_the_map_task_says_not_yet_run_and_keeps_every_other_section():
+    r = fixed_results()["results"]
+    without = {b: {t: res for t, res in tasks.items() if t != "map"} for b, tasks in r.items()}
+    text = render(without, None, "full", 60.0, [])
+    section = text.split(MAP_HEADING)[1].split("\n## ")[0]
+    assert "Not yet run: `python -m benchmarks --tasks map`" in section
+    for heading in ("## 2-D codes", "## 30-D codes", "## Features", "## Denoising", "## Convolutional autoencoders",
+                    "## Anomaly detection", "## Variational autoencoder", "## Training cost", "## Relations checked"):
+        assert heading in text, heading
+    assert MAP_RELATIONS not in text
+    assert text.index("## Variational autoencoder") < text.index(MAP_HEADING) < text.index("## Training cost")
+    # --tasks map on a report made before notebook 08: the section goes before the training cost, the rest stays
+    old = text.replace(MAP_HEADING + section, "")
+    assert MAP_HEADING not in old
+    only_map = {b: {"map": res["map"]} for b, res in r.items()}
+    updated = render_sections(old, only_map, "python -m benchmarks --tasks map", 60.0)
+    assert updated.count(MAP_HEADING) == 1 and "--tasks map`, 1.0 min" in updated
+    assert updated.index(MAP_HEADING) < updated.index("## Training cost")
+    assert updated.split(MAP_HEADING)[0] == old.split("## Training cost")[0]

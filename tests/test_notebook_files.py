@@ -81,7 +81,7 @@ def test_readme_and_benchmarks_have_no_unfilled_placeholder():
 #: Lectures rewritten to the reading rules of the lecture issue (01-04): every code cell at most 20 lines of at
 #: most 100 characters, and no `assert` in a cell the student sees (checks are folded away: source_hidden, and
 #: tagged hide-input for the website). Add a lecture here when it is rewritten (05-07: issue 23).
-READABLE = ("01", "02", "03", "04", "05", "06", "07")
+READABLE = ("01", "02", "03", "04", "05", "06", "07", "08")
 
 
 @pytest.mark.parametrize("number", READABLE)

@@ -17,10 +17,10 @@ import utils.published as published
 import utils.recipes as recipes
 from utils.config import Mode
 from utils.experiments import (EXPERIMENTS, AnomalySettings, ConvSettings, DenoisingSettings, FeatureSettings,
-                               IntroSettings, MapSettings, VAESettings)
+                               IntroSettings, MapSettings, NeighbourMapSettings, VAESettings)
 from utils.models import feature_map_shapes, layer_sizes
 from utils.published import PUBLISHED
-from utils.recipes import RECIPES, ConvRecipe, Recipe, TrainingRecipe, VAERecipe, recipe
+from utils.recipes import RECIPES, ConvRecipe, MapRecipe, Recipe, TrainingRecipe, VAERecipe, recipe
 from utils.repro import set_seed
 from utils.training import SCHEDULES
 
@@ -128,7 +128,10 @@ def test_every_recipe_is_valid_and_of_its_declared_kind(name):
     assert isinstance(r, typing.get_type_hints(recipes.Recipes)[name]) and isinstance(r, TrainingRecipe)
     assert replace(r) == r  # validates again
     assert r.schedule in SCHEDULES
-    assert str(r).startswith(r.sizes()) and f"{r.epochs} epochs of batch {r.batch_size}" in str(r)
+    # a map recipe's epoch is a number of batches of graph edges, not a pass over the images
+    epochs = (f"{r.epochs} epochs of {r.steps} batches of {r.batch_size} edges" if isinstance(r, MapRecipe)
+              else f"{r.epochs} epochs of batch {r.batch_size}")
+    assert str(r).startswith(r.sizes()) and epochs in str(r)
     assert recipe(name) == r and recipe(name) is not r
 
 
@@ -159,6 +162,19 @@ def test_recipes_derived_from_others_keep_their_settings():
     conv, dense = RECIPES["anomaly_loo_conv"], RECIPES["anomaly_loo"]
     assert conv.filters == RECIPES["cae32"].filters and conv.code_dim == dense.code_dim
     assert RECIPES["vae2"].hidden == RECIPES["ae2"].hidden and RECIPES["vae50"].sizes() == "784-200-200-50"
+    assert RECIPES["map2"].sizes() == RECIPES["ae2"].sizes()  # notebook 08: ae2's layers, trained on graph edges
+
+
+def test_map_recipe_rejects_bad_values():
+    r = RECIPES["map2"]
+    for field, value, match in (("hidden", [8], "hidden"), ("code_dim", 0, "code_dim"), ("steps", 0, "steps"),
+                                ("quick_steps", 1.5, "quick_steps"), ("n_neighbors", 0, "n_neighbors"),
+                                ("reconstruction_weight", -1.0, "reconstruction_weight"),
+                                ("schedule", "constant", "cosine"), ("epochs", 0, "epochs")):
+        with pytest.raises(ValueError, match=match):
+            replace(r, **{field: value})
+    assert replace(r, reconstruction_weight=0.0).reconstruction_weight == 0.0  # 0: the decoder is not trained
+    assert layer_sizes(r.build("m").autoencoder) == layer_sizes(RECIPES["ae2"].build("a").autoencoder)
 
 # --- one source of truth: the notebooks and the benchmark take their shared settings from utils/ ---
 NOTEBOOK_OF_TASK = {"ae2": "02", "tsne": "02", "ae30": "02", "features": "03", "dae": "04", "conv": "05"}
@@ -222,7 +238,7 @@ def test_settings_are_the_same_object_for_both_modes():
 
 
 SETTINGS = {"01": IntroSettings, "02": MapSettings, "03": FeatureSettings, "04": DenoisingSettings,
-            "05": ConvSettings, "06": VAESettings, "07": AnomalySettings}
+            "05": ConvSettings, "06": VAESettings, "07": AnomalySettings, "08": NeighbourMapSettings}
 
 
 def test_each_notebook_has_its_kind_of_settings():
@@ -242,7 +258,8 @@ def test_experiment_settings_take_their_models_from_the_recipes():
                 assert names, f"EXPERIMENTS[{number!r}].{f.name} is not a recipe of RECIPES: {value}"
                 used[f"{number}.{f.name}"] = names[0]
     assert used == {"06.ae": "ae2_short", "06.vae2": "vae2", "06.sweep": "vae_sweep", "06.likelihood": "vae50",
-                    "07.model": "anomaly", "07.loo_model": "anomaly_loo", "07.loo_conv_model": "anomaly_loo_conv"}
+                    "07.model": "anomaly", "07.loo_model": "anomaly_loo", "07.loo_conv_model": "anomaly_loo_conv",
+                    "08.model": "map2", "08.autoencoder": "ae2"}
 
 
 @pytest.mark.parametrize("module", [recipes, experiments, published], ids=lambda m: m.__name__)

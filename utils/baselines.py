@@ -6,6 +6,8 @@ classifiers, classical denoising filters (notebooks 04, 05) and classical anomal
 - denoising: :func:`classical_denoisers`, :func:`best_setting`, :func:`best_filter`
 - anomaly scores (larger: more anomalous), each fitted on normal training images: :func:`pca_error`,
   :func:`knn_distance`, :func:`isolation_forest_score`, :func:`ocsvm_score`, all four: :func:`baseline_scores`
+- 2-D maps fitted on training images that place new ones (notebook 08), computed once and cached:
+  :func:`tsne_map` (openTSNE), :func:`umap_map` (umap-learn)
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,7 +31,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import OneClassSVM
 from threadpoolctl import threadpool_limits
 
-from .checks import check_int, flat_images, optional_positive_int, positive_int
+from .checks import check_int, check_number, flat_images, optional_positive_int, positive_int
 from .noise import corrupt
 
 
@@ -282,3 +285,52 @@ def baseline_scores(x_train: np.ndarray, x: np.ndarray, *, pca_components: int, 
         "isolation forest": isolation_forest_score(x_train, x, n_trees, seed=seed),
         "one-class SVM": ocsvm_score(x_train, x, ocsvm_nu, ocsvm_max_train, seed=seed),
     }
+
+
+def tsne_map(x_train: np.ndarray, x_test: np.ndarray, *, perplexity: float = 30.0, seed: int = 0,
+             cache: Path | None = None) -> tuple[np.ndarray, np.ndarray, float]:
+    """t-SNE (openTSNE, its defaults: PCA initialisation, FFT gradients) fitted on ``x_train``, with ``x_test``
+    placed into the fitted map by openTSNE's ``transform`` (the training map stays fixed). Returns the training
+    codes, the test codes and the seconds both steps took; computed once and kept in the ``cache`` folder
+    (``None``: not kept), keyed by the images' contents and the settings."""
+    from importlib.metadata import version
+
+    from .cache import array_digest, cached_arrays  # here: utils.cache imports Keras, this module does not
+
+    check_number("perplexity", perplexity, 1, 1000)
+
+    def compute() -> dict[str, np.ndarray]:
+        from openTSNE import TSNE  # here: an optional, slow import that only this function needs
+
+        with threadpool_limits(limits=2):
+            embedding = TSNE(perplexity=perplexity, n_jobs=2, random_state=seed, verbose=False).fit(x_train)
+            return {"train": np.asarray(embedding, np.float32),
+                    "test": np.asarray(embedding.transform(x_test), np.float32)}
+
+    settings = {"what": "tsne", "train": array_digest(x_train), "test": array_digest(x_test),
+                "perplexity": perplexity, "seed": seed, "opentsne": version("openTSNE")}
+    arrays, seconds, _ = cached_arrays(cache, "tsne", settings, compute)
+    return arrays["train"], arrays["test"], seconds
+
+
+def umap_map(x_train: np.ndarray, x_test: np.ndarray, *, n_neighbors: int = 15, seed: int = 0,
+             cache: Path | None = None) -> tuple[np.ndarray, np.ndarray, float]:
+    """UMAP (umap-learn, its defaults) fitted on ``x_train``, with ``x_test`` placed by its ``transform``.
+    Returns the training codes, the test codes and the seconds; cached like :func:`tsne_map`."""
+    from importlib.metadata import version
+
+    from .cache import array_digest, cached_arrays  # here: utils.cache imports Keras, this module does not
+
+    n_neighbors = positive_int("n_neighbors", n_neighbors)
+
+    def compute() -> dict[str, np.ndarray]:
+        import umap  # here: an optional, slow import that only this function needs
+
+        reducer = umap.UMAP(n_neighbors=n_neighbors, random_state=seed).fit(x_train)
+        return {"train": np.asarray(reducer.embedding_, np.float32),
+                "test": np.asarray(reducer.transform(x_test), np.float32)}
+
+    settings = {"what": "umap", "train": array_digest(x_train), "test": array_digest(x_test),
+                "n_neighbors": n_neighbors, "seed": seed, "umap": version("umap-learn")}
+    arrays, seconds, _ = cached_arrays(cache, "umap", settings, compute)
+    return arrays["train"], arrays["test"], seconds

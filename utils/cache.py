@@ -159,6 +159,15 @@ def _save_text(path: Path, text: str) -> None:
     _atomic_write(path, lambda tmp: Path(tmp).write_text(text))
 
 
+def _discard(entry: Entry) -> None:
+    """Delete both files of ``entry`` where the folder allows it (a damaged or half-written entry)."""
+    for f in (entry.meta_file, entry.weights_file):
+        try:
+            f.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
 @dataclass(frozen=True)
 class Entry:
     """One cache entry: its key and its two files."""
@@ -205,11 +214,7 @@ class ModelCache:
         except Exception as exc:  # any damage: never trust the entry, retrain instead
             warnings.warn(f"cache entry {entry.meta_file.name} is unusable ({exc}); retraining and replacing it.",
                           CacheWarning, stacklevel=3)
-            for f in (entry.weights_file, entry.meta_file):
-                try:
-                    f.unlink(missing_ok=True)
-                except OSError:
-                    pass  # a read-only cache: the entry stays, and is refused again next time
+            _discard(entry)  # a read-only cache: the entry stays, and is refused again next time
             return None
 
     def save(self, model: keras.Model, entry: Entry, history: dict[str, list[float]], seconds: float) -> bool:
@@ -228,11 +233,7 @@ class ModelCache:
             _save_text(entry.meta_file, json.dumps(meta))
             return True
         except Exception as exc:  # noqa: BLE001 - best effort by design; the warning names the failure
-            for f in (entry.meta_file, entry.weights_file):
-                try:
-                    f.unlink(missing_ok=True)
-                except OSError:
-                    pass
+            _discard(entry)
             if str(self.folder) not in _WARNED:
                 _WARNED.add(str(self.folder))
                 warnings.warn(
@@ -306,3 +307,65 @@ def with_local_code(key: str, model: keras.Model) -> str:
             if not name.startswith("__") or name in ("__init__", "__call__"):
                 h.update(f"{name}={_code_text(value)}".encode())
     return h.hexdigest()
+
+
+# --- Arrays computed once (notebook 08's neighbour graph, t-SNE's and UMAP's maps) ---------------------------------
+
+
+def cached_arrays(folder: str | os.PathLike | None, name: str, settings: dict[str, Any],
+                  compute: Callable[[], dict[str, np.ndarray]]) -> tuple[dict[str, np.ndarray], float, bool]:
+    """The arrays ``compute()`` returns, computed once and kept in ``folder`` (``None``: no cache) under ``name``
+    and a key made of ``settings`` (give every input's :func:`array_digest` and every setting that changes the
+    result). Returns the arrays, the seconds ``compute`` took (in the run that computed them) and whether they
+    were loaded.
+
+    The entry has a model entry's layout (``<name>-<key>.npz`` and ``.json`` with ``key``, ``weights_sha256``, the
+    Keras backend and version), so that ``python -m classroom export-cache`` carries it too.
+    Like the model cache: an entry whose key or checksum does not match is never used (it warns with a
+    :class:`CacheWarning`, is deleted and computed again); writing is best effort (a failure warns once per folder
+    and the computed arrays are returned).
+    """
+    import time
+
+    key = hashlib.sha256(json.dumps({"format": CACHE_FORMAT, **settings}, sort_keys=True,
+                                    default=str).encode()).hexdigest()
+    entry = ModelCache(folder).entry(name, key) if folder is not None else None
+    if entry is not None and entry.meta_file.is_file():
+        try:
+            meta = json.loads(entry.meta_file.read_text())
+            if meta.get("key") != key:
+                raise ValueError("its key does not match these inputs and settings")
+            if _sha256(entry.weights_file) != meta["weights_sha256"]:
+                raise ValueError("its file does not match the checksum recorded when it was written")
+            with np.load(entry.weights_file, allow_pickle=False) as npz:
+                arrays = {k: npz[k] for k in npz.files}
+            if sorted(arrays) != sorted(meta["arrays"]):
+                raise ValueError("its arrays are not the ones recorded")
+            return arrays, float(meta["seconds"]), True
+        except Exception as exc:  # any damage: compute again, never trust
+            warnings.warn(f"cache entry {entry.meta_file.name} is unusable ({exc}); computing it again.",
+                          CacheWarning, stacklevel=2)
+            _discard(entry)
+    start = time.perf_counter()
+    arrays = compute()
+    seconds = time.perf_counter() - start
+    if entry is not None:
+        try:
+            entry.weights_file.parent.mkdir(parents=True, exist_ok=True)
+            def write(tmp: str) -> None:
+                with open(tmp, "wb") as f:
+                    np.savez(f, **arrays)
+
+            _atomic_write(entry.weights_file, write)
+            meta = {"key": key, "weights_sha256": _sha256(entry.weights_file), "seconds": seconds,
+                    "arrays": sorted(arrays), **backend_and_version()}  # the layout of a model's entry: the
+            # classroom cache archive carries these entries too (the arrays do not depend on the backend)
+            _save_text(entry.meta_file, json.dumps(meta))
+        except Exception as exc:  # noqa: BLE001 - best effort by design; the warning names the failure
+            _discard(entry)
+            if str(folder) not in _WARNED:
+                _WARNED.add(str(folder))
+                warnings.warn(f"the cache could not save {name} in {folder} ({type(exc).__name__}: {exc}); the "
+                              "computed result is used. Fix: AE_CACHE_DIR=<a writable folder> or AE_CACHE=off.",
+                              CacheWarning, stacklevel=2)
+    return arrays, seconds, False

@@ -12,6 +12,7 @@ checks that the notebooks and the benchmark take these settings from here and no
 - ``"05"`` :class:`ConvSettings`       convolutional autoencoders
 - ``"06"`` :class:`VAESettings`        the variational autoencoder
 - ``"07"`` :class:`AnomalySettings`    anomaly detection by reconstruction error
+- ``"08"`` :class:`NeighbourMapSettings`  a 2-D map that keeps neighbours, against t-SNE and UMAP
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TypedDict, TypeVar
 
 from .config import Mode
 from .data import Mnist, load_mnist
-from .recipes import RECIPES, ConvRecipe, Recipe, VAERecipe
+from .recipes import RECIPES, ConvRecipe, MapRecipe, Recipe, VAERecipe
 
 T = TypeVar("T")
 FullQuick = tuple[T, T]
@@ -188,9 +189,27 @@ class AnomalySettings:
     score_ink_offset: float  # ... and what is added to the image's ink (mean squared pixel) before dividing
 
 
+@dataclass(frozen=True)
+class NeighbourMapSettings:
+    """Notebook 08: the map that keeps neighbours (recipe ``map2``) against 02's autoencoder (``ae2``), PCA,
+    t-SNE (openTSNE) and UMAP (umap-learn), all fitted on the training images and placing the test images."""
+
+    data: Subsets
+    model: MapRecipe
+    autoencoder: Recipe  # notebook 02's 2-D autoencoder, the baseline
+    knn_k: tuple[int, ...]
+    tsne_perplexity: float
+    trust_k: int  # neighbours of sklearn's trustworthiness
+    trust_images: FullQuick[int]  # test images it is computed on (it compares all pairs)
+    sweep_weights: FullQuick[tuple[float, ...]]  # reconstruction weights of the optional sweep
+    sweep_epochs: FullQuick[int]  # epochs of each sweep model (all the same cost)
+    knn5_target: float  # full mode: 5-NN accuracy of the test codes at least this (issue 26)
+
+
 Experiments = TypedDict("Experiments", {
     "01": IntroSettings, "02": MapSettings, "03": FeatureSettings, "04": DenoisingSettings, "05": ConvSettings,
     "06": VAESettings, "07": AnomalySettings,
+    "08": NeighbourMapSettings,
 })
 """The type of :data:`EXPERIMENTS`: which settings each notebook number has."""
 
@@ -231,5 +250,9 @@ EXPERIMENTS: Experiments = {
                           decision_digit=4, pca_components=16, knn_k=5, n_trees=100, ocsvm_nu=0.1,
                           ocsvm_max_train=3000, false_alarm_rate=0.05, ood_seed=7, ovr_target=0.98,
                           score_sigma=1.0, score_ink_offset=0.01),
+    "08": NeighbourMapSettings(data=Subsets(n_train=(None, 5000), n_test=(None, 1000)), model=RECIPES["map2"],
+                               autoencoder=RECIPES["ae2"], knn_k=(1, 5), tsne_perplexity=30.0, trust_k=10,
+                               trust_images=(2000, 500), sweep_weights=((0.0, 1.0, 10.0), (0.0, 1.0)),
+                               sweep_epochs=(4, 2), knn5_target=0.95),
 }
 """Each notebook's experiment settings, by notebook number."""

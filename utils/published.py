@@ -23,6 +23,9 @@ PUBLISHED: dict[str, Anchor] = {
                                        "PCA, MNIST, 1-NN / 5-NN accuracy %"),
     "knn_2d_ae": Anchor((76.5, 79.3), "Sainburg, McInnes & Gentner (2021), table 1: autoencoder, 1-NN / 5-NN %"),
     "knn_2d_tsne": Anchor((94.1, 95.0), "Sainburg, McInnes & Gentner (2021), table 1: t-SNE, 1-NN / 5-NN %"),
+    # notebook 08: the parametric map that keeps neighbours
+    "knn_2d_parametric_umap": Anchor((94.0, 96.1), "Sainburg, McInnes & Gentner (2021), table 1: parametric UMAP, "
+                                                   "MNIST test, 1-NN / 5-NN accuracy %"),
     "sse30_ae": Anchor(3.00, "Hinton & Salakhutdinov (2006), Science 313:504: deep autoencoder, MNIST test, "
                              "summed squared error per image"),
     "sse30_logistic_pca": Anchor(8.01, "Hinton & Salakhutdinov (2006): logistic PCA, 30 components"),

@@ -28,6 +28,7 @@ recipe                model                                                     
 ``anomaly``           784-256-64-16, cross-entropy, the one-digit-normal detector          07
 ``anomaly_loo``       ``anomaly`` with half the epochs, the leave-one-digit-out detector   07
 ``anomaly_loo_conv``  ``cae32``'s encoder with ``anomaly_loo``'s code, loss and training   07
+``map2``              ``ae2``'s layers trained on a neighbour graph's edges                 08
 ====================  ===================================================================  =========
 
 Every recipe is a :class:`TrainingRecipe` (epochs, batch size, learning rate and schedule, one validation):
@@ -49,6 +50,7 @@ from .config import Mode
 from .models import Autoencoder, Corruption, build_code_classifier, build_conv_autoencoder, build_dense_autoencoder
 from .repro import set_seed
 from .training import SCHEDULES, TrainResult, train
+from .neighbours import NeighbourGraph, build_map_trainer, neighbour_loss, train_map
 from .vae import VAE, build_vae, check_vae_images
 
 
@@ -263,7 +265,65 @@ class VAERecipe(TrainingRecipe):
                 f"{self._training_text()}")
 
 
-AnyRecipe = Recipe | ConvRecipe | VAERecipe
+@dataclass(frozen=True, kw_only=True)
+class MapRecipe(TrainingRecipe):
+    """A dense autoencoder with a 2-D code whose map keeps neighbours (notebook 08): the encoder is trained on the
+    edges of the training images' neighbour graph (:mod:`utils.neighbours`) with the map loss, plus
+    ``reconstruction_weight`` x the reconstruction's binary cross-entropy (0: no decoder is trained).
+
+    One epoch is ``steps`` batches of ``batch_size`` edges (``quick_steps`` in quick mode); the learning rate falls
+    from ``learning_rate`` to 0 along a cosine over the run. The graph joins each training image to its
+    ``n_neighbors`` nearest ones.
+    """
+
+    hidden: tuple[int, ...]
+    code_dim: int
+    steps: int
+    quick_steps: int
+    n_neighbors: int
+    reconstruction_weight: float
+    schedule: str = "cosine"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.hidden, tuple):
+            raise ValueError(f"hidden must be a tuple such as (512, 256, 128), got {self.hidden!r}")
+        super().__post_init__()
+        for field in ("code_dim", "steps", "quick_steps", "n_neighbors"):
+            positive_int(field, getattr(self, field))
+        check_number("reconstruction_weight", self.reconstruction_weight, 0, 1e6, include_low=True)
+        if self.schedule != "cosine":
+            raise ValueError(f"a MapRecipe trains with the cosine schedule, got {self.schedule!r}")
+
+    def sizes(self, input_dim: int = 784) -> str:
+        """The encoder's layer sizes, e.g. ``"784-512-256-128-2"`` (the decoder mirrors them)."""
+        return "-".join(str(s) for s in (input_dim, *self.hidden, self.code_dim))
+
+    def build(self, name: str = "map_ae", input_dim: int = 784) -> Autoencoder:
+        """The untrained autoencoder (linear code, sigmoid output); seed first to fix its weights."""
+        return build_dense_autoencoder(input_dim, self.hidden, self.code_dim, code_activation=None, name=name)
+
+    def train(self, ae: Autoencoder, x: np.ndarray, graph: NeighbourGraph, mode: Mode, *, epochs: int | None = None,
+              **kwargs: Any) -> TrainResult:
+        """Train ``ae`` on ``graph``'s edges between the images ``x`` with this recipe for ``mode``
+        (:func:`utils.neighbours.train_map`; ``seed``, ``label``, ``cache``, ``map_loss`` (default
+        :func:`utils.neighbours.neighbour_loss`) and ``reconstruction_weight`` (default the recipe's) pass
+        through). ``epochs`` overrides the mode's epochs (notebook 08's shorter sweep)."""
+        kwargs.setdefault("map_loss", neighbour_loss)
+        kwargs.setdefault("reconstruction_weight", self.reconstruction_weight)
+        return train_map(build_map_trainer(ae.encoder, ae.decoder), x, graph,
+                         steps=mode.pick(self.steps, self.quick_steps),
+                         epochs=epochs or mode.pick(self.epochs, self.quick_epochs),
+                         batch_size=mode.pick(self.batch_size, self.quick_batch_size or self.batch_size),
+                         learning_rate=self.learning_rate, **kwargs)
+
+    def __str__(self) -> str:
+        return (f"{self.sizes()} on a {self.n_neighbors}-neighbour graph, map loss + {self.reconstruction_weight:g} x "
+                f"cross-entropy, Adam {self.learning_rate:g} cosine, {self.epochs} epochs of {self.steps} batches of "
+                f"{self.batch_size} edges (quick mode: {self.quick_epochs} of {self.quick_steps} of "
+                f"{self.quick_batch_size or self.batch_size})")
+
+
+AnyRecipe = Recipe | ConvRecipe | VAERecipe | MapRecipe
 
 # Notebook 05 trains its convolutional models and the dense ones it compares them with the same way (same
 # loss, optimiser, schedule, epochs, batch size). All have a linear output trained with the mean squared
@@ -295,6 +355,7 @@ class Recipes(TypedDict):
     anomaly: Recipe
     anomaly_loo: Recipe
     anomaly_loo_conv: ConvRecipe
+    map2: MapRecipe
 
 
 RECIPES: Recipes = {
@@ -344,6 +405,10 @@ RECIPES: Recipes = {
                           learning_rate=1e-3, loss="binary_crossentropy"),
     "anomaly_loo_conv": ConvRecipe(filters=(32, 64), code_dim=16, epochs=15, quick_epochs=5, batch_size=128,
                                    learning_rate=1e-3, loss="binary_crossentropy", output_activation="sigmoid"),
+    # notebook 08: the autoencoder whose 2-D map keeps neighbours (ae2's layers, trained on graph edges)
+    "map2": MapRecipe(hidden=(512, 256, 128), code_dim=2, n_neighbors=15, reconstruction_weight=1.0, epochs=10,
+                      steps=300, quick_epochs=4, quick_steps=60, batch_size=512, quick_batch_size=256,
+                      learning_rate=3e-3),
 }
 """Every recipe by name; see the module's docstring."""
 
