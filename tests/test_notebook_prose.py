@@ -26,8 +26,6 @@ CITED: dict[str, str] = {
     "7.49": "deeplearning.net Theano tutorial, logistic regression on MNIST, test error %",
     "1603.07285": "arXiv identifier of Dumoulin & Visin (2016), A guide to convolution arithmetic (a reference)",
     "1802.03426": "arXiv identifier of McInnes, Healy & Melville (2018), UMAP (a reference), notebook 08",
-    "1.58": "UMAP's curve parameter a for its default min_dist (umap-learn's find_ab_params gives 1.577), notebook 08",
-    "0.9": "UMAP's curve parameter b for its default min_dist (umap-learn's find_ab_params gives 0.895), notebook 08",
 }
 
 
