@@ -53,7 +53,7 @@ class NeighbourGraph:
         return len(self.weight)
 
     def neighbours(self, i: int) -> np.ndarray:
-        """The images joined to image ``i``, strongest edge first (equal weights: in index order)."""
+        """The images joined to image ``i``, strongest edge first (among equal weights, in no particular order)."""
         mask = self.head == i
         return self.tail[mask][np.argsort(-self.weight[mask])]
 
