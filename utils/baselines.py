@@ -326,7 +326,8 @@ def umap_map(x_train: np.ndarray, x_test: np.ndarray, *, n_neighbors: int = 15, 
     def compute() -> dict[str, np.ndarray]:
         import umap  # here: an optional, slow import that only this function needs
 
-        reducer = umap.UMAP(n_neighbors=n_neighbors, random_state=seed).fit(x_train)
+        # n_jobs=1: a random_state makes umap-learn run on one thread anyway (and warn when n_jobs is not 1)
+        reducer = umap.UMAP(n_neighbors=n_neighbors, random_state=seed, n_jobs=1).fit(x_train)
         return {"train": np.asarray(reducer.embedding_, np.float32),
                 "test": np.asarray(reducer.transform(x_test), np.float32)}
 

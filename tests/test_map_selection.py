@@ -1,0 +1,44 @@
+"""benchmarks/map_selection.py: the rule that keeps or changes notebook 08's recipe, and its report."""
+
+import pytest
+
+from benchmarks.map_selection import CANDIDATES, decision, render, run
+
+
+def _result(scores: dict[str, list[float]], top: list[str]) -> dict:
+    rows = [{"name": name, "what": name, "seed": seed, "knn1": v - 0.05, "knn5": v, "seconds": 90.0, "steps": 900,
+             "batch_size": 512} for name, values in scores.items() for seed, v in enumerate(values)]
+    return {"n_fit": 50_000, "n_validation": 10_000, "epochs": 3, "steps": 300, "seeds": 3, "backend": "tensorflow",
+            "machine": {"cpu": "a CPU", "cpus": 2}, "graph_seconds": 80.0, "top": top, "rows": rows}
+
+
+def test_a_gap_within_the_seed_spread_keeps_the_recipe():
+    result = _result({"recipe": [0.910, 0.905, 0.915], "batch_256": [0.915, 0.900, 0.920], "umap_loss": [0.84]},
+                     ["batch_256", "recipe"])
+    scores, verdict = decision(result)
+    assert scores == {"batch_256": [0.915, 0.900, 0.920], "recipe": [0.910, 0.905, 0.915]}
+    assert verdict.startswith("keep the recipe")
+
+
+def test_a_gap_beyond_the_seed_spread_changes_the_recipe():
+    result = _result({"recipe": [0.900, 0.901, 0.899], "batch_256": [0.920, 0.921, 0.919]}, ["batch_256", "recipe"])
+    assert decision(result)[1].startswith("change the recipe to batch_256")
+
+
+def test_no_verdict_without_the_recipe_or_without_seeds():
+    assert decision(_result({"a": [0.9, 0.9], "b": [0.8, 0.8]}, ["a", "b"]))[1].startswith("not decided")
+    assert decision(_result({"recipe": [0.9], "b": [0.8]}, ["recipe", "b"]))[1].startswith("not decided")
+
+
+def test_the_report_lists_every_seed_zero_run_and_the_verdict():
+    text = render(_result({"recipe": [0.910, 0.905, 0.915], "batch_256": [0.915, 0.900, 0.920],
+                           "umap_loss": [0.843]}, ["batch_256", "recipe"]))
+    assert "| umap_loss | umap_loss | 900 x 512 | 79.30% | 84.30% | 90 |" in text
+    assert "| recipe | 91.00%, 90.50%, 91.50% | 91.00% | 0.50% |" in text
+    assert "**keep the recipe" in text
+
+
+def test_the_candidates_start_with_the_recipe_and_the_split_is_checked():
+    assert CANDIDATES[0].name == "recipe" and len({c.name for c in CANDIDATES}) == len(CANDIDATES)
+    with pytest.raises(ValueError, match="at most 60,000"):
+        run(n_fit=55_000, n_validation=10_000)
