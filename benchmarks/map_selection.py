@@ -108,7 +108,8 @@ def run(n_fit: int = N_FIT, n_validation: int = N_VALIDATION, epochs: int = EPOC
     x_fit, y_fit = x[:n_fit], y[:n_fit]
     x_val, y_val = x[n_fit:n_fit + n_validation], y[n_fit:n_fit + n_validation]
     graph = neighbour_graph(x_fit, recipe.n_neighbors)  # the configured cache: computed once
-    same = {"n_fit": n_fit, "n_validation": n_validation, "epochs": epochs, "backend": keras.backend.backend()}
+    same = {"n_fit": n_fit, "n_validation": n_validation, "epochs": epochs, "steps": steps,
+            "backend": keras.backend.backend()}
     rows = []
     if reuse is not None and all(reuse.get(k) == v for k, v in same.items()):
         rows = [{**r, "seed": 0} for r in reuse["rows"]
@@ -123,7 +124,7 @@ def run(n_fit: int = N_FIT, n_validation: int = N_VALIDATION, epochs: int = EPOC
         for r in top:
             rows.append(_train_and_score(by_name[r["name"]], recipe, x_fit, y_fit, x_val, y_val, graph, epochs,
                                          steps, seed))
-    return {**same, "steps": steps, "seeds": seeds, "top": [r["name"] for r in top],
+    return {**same, "seeds": seeds, "top": [r["name"] for r in top],
             "machine": machine(), "graph_seconds": graph.seconds, "rows": rows}
 
 
