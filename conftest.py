@@ -29,7 +29,19 @@ BACKEND_FREE = {
 }
 
 
+def _run_order(item: pytest.Item) -> tuple[int, int]:
+    """A notebook ``NN_topic.ipynb`` sorts as ``(0, -NN)``, any other file as ``(1, 0)`` (the sort is stable)."""
+    name = item.path.name
+    if item.path.suffix == ".ipynb":
+        return 0, -int(name[:2]) if name[:2].isdigit() else 0
+    return 1, 0
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The notebooks first, the later (longer) lectures first, then the test modules; each file's items keep
+    # their order (a notebook's cells run in sequence). The test command runs files two at a time (pytest-xdist,
+    # --dist loadfile), in this order: the longest start first and the two workers finish at about the same time.
+    items.sort(key=_run_order)
     if os.environ.get("KERAS_BACKEND") != "jax":
         return
     skip = pytest.mark.skip(reason="no Keras backend in this module: checked once, in the TensorFlow run")

@@ -5,9 +5,9 @@ MNIST with every installed Keras backend (TensorFlow, JAX), measures them agains
 notebooks and the published anchors, and writes ``BENCHMARKS.md`` (full mode). Each model trains in its
 own process: one progress line per model, its own peak memory.
 
-Quick mode (CI, about two minutes): small subsets and few epochs; it writes no report unless ``--out`` is
-given, and instead checks the relations the lectures teach (each autoencoder against its baseline),
-exiting with status 1 when one does not hold.
+Quick mode (CI, about five minutes on a 2-core CPU, two task processes at a time): small subsets and few
+epochs; it writes no report unless ``--out`` is given, and instead checks the relations the lectures teach
+(each autoencoder against its baseline), exiting with status 1 when one does not hold.
 
 Options: ``--backends tensorflow jax`` (default: those installed; quick mode: the first of them),
 ``--throughput`` (full mode: also
@@ -34,16 +34,24 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from . import seeds as seed_spread
 from .common import display
 from .report import SECTIONS, check_relations, render, render_sections
+from utils.checks import positive_int
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKEND_MODULES = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}
 SEED_CHECK_TASK = "ae2"  # the quick mode's check of the seed machinery: this task again, with seed 1
+#: quick mode runs this many task processes at a time (CI's time; its seconds are not reported). Full mode runs
+#: one at a time: its report states each model's training seconds, which a second process would slow down.
+QUICK_JOBS = 2
+#: the longest quick tasks (seconds on a 2-core CPU: about 110, 90, 70, 60), started first when several run at a
+#: time, so that the processes finish together
+LONGEST_FIRST = ("map", "conv", "features", "ae30")
 
 
 def installed_backends() -> list[str]:
@@ -89,12 +97,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"benchmark, {mode} mode, backends: {', '.join(backends)}", flush=True)
 
     start = time.perf_counter()
-    results, throughput = _run(tasks, backends, mode, args.throughput and not args.quick)
+    seed_check = args.quick and SEED_CHECK_TASK in tasks
+    results, throughput = _run(tasks, backends, mode, args.throughput and not args.quick,
+                               jobs=QUICK_JOBS if args.quick else 1, seed_check=seed_check)
     total = time.perf_counter() - start
 
+    second = results[backends[0]].pop(f"{SEED_CHECK_TASK} seed 1", None)
     problems = check_relations(results)
-    if args.quick and SEED_CHECK_TASK in results[backends[0]]:
-        problems += _quick_seed_check(results, backends[0], mode)
+    if seed_check:
+        problems += _quick_seed_check(results, backends[0], mode, second)
     for line in problems or ["all relations hold"]:
         print(("FAILED: " if problems else "") + line)
     out = args.out or (None if args.quick else ROOT / "BENCHMARKS.md")
@@ -156,17 +167,25 @@ def _chosen_backends(parser: argparse.ArgumentParser, args: argparse.Namespace) 
     return backends
 
 
-def _run(tasks: list[str], backends: list[str], mode: str,
-         throughput: bool) -> tuple[dict[str, dict[str, Any]], str | None]:
-    """Each task under each backend (a task without Keras under the first only), each in its own process; the
-    throughput section when ``throughput``. Returns ``({backend: {task: result}}, throughput section or None)``."""
+def _run(tasks: list[str], backends: list[str], mode: str, throughput: bool, *, jobs: int = 1,
+         seed_check: bool = False) -> tuple[dict[str, dict[str, Any]], str | None]:
+    """Each task under each backend (a task without Keras under the first only), each in its own process, ``jobs``
+    processes at a time; with ``seed_check``, :data:`SEED_CHECK_TASK` also with seed 1 under the first backend
+    (its result under the key ``"<task> seed 1"``); the throughput section when ``throughput``. Returns
+    ``({backend: {task: result}}, throughput section or None)``."""
     from .tasks import KERAS_TASKS
 
+    runs = [(task, backend, 0) for task in tasks for backend in (backends if task in KERAS_TASKS else backends[:1])]
+    if seed_check:
+        runs.append((SEED_CHECK_TASK, backends[0], 1))
+    if jobs > 1:
+        runs.sort(key=lambda run: LONGEST_FIRST.index(run[0]) if run[0] in LONGEST_FIRST else len(LONGEST_FIRST))
     results: dict[str, dict[str, Any]] = {b: {} for b in backends}
     with tempfile.TemporaryDirectory() as tmp:
-        for task in tasks:
-            for backend in (backends if task in KERAS_TASKS else backends[:1]):
-                results[backend][task] = run_task(task, backend, mode, Path(tmp))
+        with ThreadPoolExecutor(max_workers=positive_int("jobs", jobs)) as pool:  # threads wait on the processes
+            done = pool.map(lambda run: run_task(run[0], run[1], mode, Path(tmp), seed=run[2]), runs)
+            for (task, backend, seed), result in zip(runs, done):
+                results[backend][task if seed == 0 else f"{task} seed {seed}"] = result
         section = None
         if throughput:
             from .throughput import run_all
@@ -194,13 +213,16 @@ def _write_report(args: argparse.Namespace, out: Path | None,
         print(f"finished in {total:.0f} s")
 
 
-def _quick_seed_check(results: dict[str, dict[str, Any]], backend: str, mode: str) -> list[str]:
-    """The quick mode's check of the seed machinery: :data:`SEED_CHECK_TASK` again with seed 1; its relations
-    over seeds 0 and 1 (:func:`benchmarks.seeds.check`, by :func:`utils.stats.runs_differ`) and in the new run
-    alone; the seed-spread section drawn (not written). Returns what fails."""
+def _quick_seed_check(results: dict[str, dict[str, Any]], backend: str, mode: str,
+                      second: dict[str, Any] | None = None) -> list[str]:
+    """The quick mode's check of the seed machinery: :data:`SEED_CHECK_TASK` again with seed 1 (``second``, its
+    result, or run here); its relations over seeds 0 and 1 (:func:`benchmarks.seeds.check`, by
+    :func:`utils.stats.runs_differ`) and in the new run alone; the seed-spread section drawn (not written).
+    Returns what fails."""
     task = SEED_CHECK_TASK
-    with tempfile.TemporaryDirectory() as tmp:
-        second = run_task(task, backend, mode, Path(tmp), seed=1)
+    if second is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            second = run_task(task, backend, mode, Path(tmp), seed=1)
     runs = {backend: {task: {"0": results[backend][task], "1": second}}}
     lines = seed_spread.render_section(runs, "python -m benchmarks --quick", mode, None, second.get("process_seconds"))
     print(f"seed check, {task} with seeds 0 and 1 ({display(backend)}):")

@@ -179,7 +179,7 @@ def test_measured_results_are_kept_when_writing_the_report_fails(monkeypatch, tm
 
     report = tmp_path / "BENCHMARKS.md"
     report.write_text("# Benchmarks\n\n## Something else\n")
-    monkeypatch.setattr(cli, "run_task", lambda task, backend, mode, tmp: {"measured": 42})
+    monkeypatch.setattr(cli, "run_task", lambda task, backend, mode, tmp, seed=0: {"measured": 42})
     monkeypatch.setattr(cli, "check_relations", lambda results: [])
     with pytest.raises(KeyError):  # the conv section cannot be drawn from these results
         main(["--tasks", "conv", "--backends", installed_backends()[0], "--out", str(report)])
@@ -454,10 +454,11 @@ def test_quick_mode_runs_its_smallest_task_with_a_second_seed(monkeypatch, capsy
 
     backend, calls = installed_backends()[0], []
     monkeypatch.setattr(cli, "run_task", _fake_run_task(calls))
-    monkeypatch.setattr(cli, "_run", lambda tasks, backends, mode, throughput: (  # notebooks 02-04's tasks
-        {backends[0]: {t: cli.run_task(t, backends[0], mode, None) for t in tasks[:5]}}, None))
+    real_run = cli._run
+    monkeypatch.setattr(cli, "_run", lambda tasks, *args, **kwargs: real_run(tasks[:5], *args, **kwargs))  # 02-04's
     assert main(["--quick", "--backends", backend]) == 0
-    assert calls[-1] == ("ae2", backend, "quick", 1) and [c for c in calls if c[3]] == [calls[-1]]
+    assert [c for c in calls if c[3]] == [("ae2", backend, "quick", 1)]  # run in the pool, beside the others
+    assert sorted(c[0] for c in calls) == sorted(["ae2", "tsne", "ae30", "features", "dae", "ae2"])
     out = capsys.readouterr().out
     assert "seed check, ae2 with seeds 0 and 1" in out and "autoencoder > PCA-2 — as the lecture says" in out
     calls.clear()

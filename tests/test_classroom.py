@@ -28,7 +28,7 @@ from classroom.tags import TAG, cell_kind, plumbing_cells, tag_notebooks
 ROOT = Path(__file__).resolve().parent.parent
 LECTURE_PATHS = sorted(LECTURES.glob("*.ipynb"))
 TF = {"backend": "tensorflow", "keras": "3.15.1"}
-#: the student copy run in quick mode: the fastest lecture in quick mode (about 41 s on an idle 2-core CPU)
+#: the student copy run in quick mode (its first cells): the fastest lecture in quick mode
 QUICK_COPY = "06_variational_autoencoder.ipynb"
 
 
@@ -113,11 +113,16 @@ def test_students_command_refuses_a_folder_outside_the_project(capsys):
 
 
 def test_a_student_copy_runs_in_quick_mode(tmp_path):
-    """The copy of the fastest lecture runs top to bottom in a fresh kernel from student/, in quick mode."""
+    """The copy of a lecture runs in a fresh kernel from student/, in quick mode: its first three code cells (set-up,
+    data, the first model trained), the part that depends on the folder it runs from. The rest is the lecture's own
+    code (checked equal below), which nbval runs in full."""
     import nbformat
     from nbclient import NotebookClient
 
     nb = nbformat.read(STUDENT / QUICK_COPY, as_version=4)
+    whole = json.loads(nbformat.writes(nb))
+    first_code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"][:3]
+    nb.cells = nb.cells[: first_code[-1] + 1]
     env = {"AE_MODE": "quick", "AE_CACHE": "off", "MPLBACKEND": "Agg"}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
@@ -131,7 +136,8 @@ def test_a_student_copy_runs_in_quick_mode(tmp_path):
     print(f"student/{QUICK_COPY} ran in quick mode in {time.perf_counter() - start:.0f} s")
     first = "".join(o.get("text", "") for o in nb.cells[1].outputs)
     assert first.startswith("mode: quick"), first
-    assert code_sources(json.loads(nbformat.writes(nb))) == code_sources(read_notebook(LECTURES / QUICK_COPY))
+    assert "AE-2" in "".join(o.get("text", "") for o in nb.cells[-1].outputs)  # it trained
+    assert code_sources(whole) == code_sources(read_notebook(LECTURES / QUICK_COPY))
 
 
 # --- the train-or-load cache archive ----------------------------------------------------------------------------

@@ -39,8 +39,9 @@ def test_every_notebook_is_collected_by_pytest():
 def test_ci_runs_exactly_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     command = ci[ci.index("# README test command:") + 1].strip()
-    assert "pip install -q -r requirements.txt" in command and ".venv/bin/python -m pytest &&" in command
-    assert "KERAS_BACKEND=jax .venv/bin/python -m pytest" in command  # the second backend is tested, not claimed
+    pytest = ".venv/bin/python -m pytest -n 2 --dist loadfile"  # two files at a time; a notebook stays in one worker
+    assert "pip install -q -r requirements.txt" in command and f"{pytest} &&" in command
+    assert f"KERAS_BACKEND=jax {pytest}" in command  # the second backend is tested, not claimed
     assert ".venv/bin/ruff check . && .venv/bin/python -m pytest" in command  # the linter runs first
     assert command.endswith("python -m benchmarks --quick")
     assert command in (ROOT / "README.md").read_text(), "README's test command differs from what .ci/run runs"
