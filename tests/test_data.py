@@ -151,7 +151,7 @@ RANDOM_BYTES = np.random.default_rng(0).bytes(4096)
      "is not an .npz archive: it is a text file \\(it starts with 'x_train,y_train'\\)"),
     (b"version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 11490434\n", "Git LFS pointer"),
     (b"<!DOCTYPE html><html><body>404 Not Found</body></html>", "web page"),
-    (gzip.compress(b"PK\x03\x04" + bytes(100)), "is not an .npz archive: it is a gzip-compressed file"),
+    (gzip.compress(b"PK\x03\x04" + bytes(100), mtime=0), "is not an .npz archive: it is a gzip-compressed file"),
     (RANDOM_BYTES, "is not an .npz archive: it is binary data of no known format"),
     (b"", "empty file"),
     (b"\x00\x00\x08\x03" + bytes(12), "original IDX format"),
