@@ -2,7 +2,7 @@
 
 =================  ==========================================================
 ``AE_MODE``        ``full`` (default): all 60,000 training images, long training.
-                   ``quick``: a subset and few epochs, for tests (under a minute).
+                   ``quick``: a subset and few epochs, for tests (1-2.5 min per lecture, 2 cores).
 ``AE_MNIST_PATH``  a local ``mnist.npz`` in Keras layout; used instead of the
                    Keras download (offline classrooms, CI).
 ``AE_CACHE``       ``off`` switches the train-or-load cache off.
