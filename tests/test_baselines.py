@@ -65,6 +65,8 @@ def test_choose_probe_picks_the_setting_that_cross_validation_favours():
         return cross_val_score(clf, f, y, cv=folds).mean()
     assert s.cv_accuracy == pytest.approx(max(cv(c, st) for st in (False, True) for c in PROBE_CS))
     assert s.cv_accuracy == pytest.approx(cv(s.c, s.standardise))
+    # worker processes change only the speed: the same choice and the same scores as in one process
+    assert choose_probe(f, y, seed=0, n_jobs=1) == s == choose_probe(f, y, seed=0, n_jobs=2)
     assert str(ProbeSetting(0.1, False)) == "C = 0.1, unscaled" and str(FIXED_PROBE) == "C = 1, standardised"
     # the fixed setting is used as given; the default tunes
     acc = linear_probe(f[:90], y[:90], f[90:], y[90:], setting=FIXED_PROBE)
@@ -81,6 +83,8 @@ def test_choose_probe_refuses_what_it_cannot_cross_validate():
         choose_probe(f, y, cs=(0.0, 1.0))
     with pytest.raises(ValueError, match="cs must be positive"):
         choose_probe(f, y, cs=())
+    with pytest.raises(ValueError, match="n_jobs"):
+        choose_probe(np.zeros((9, 2)), np.repeat([0, 1, 2], 3), n_jobs=0)
 
 
 def test_choose_probe_subsamples_many_labels_stratified():
