@@ -150,10 +150,7 @@ def choose_probe(train_features: np.ndarray, y_train: np.ndarray, *, cs: Sequenc
     split = list(StratifiedKFold(folds, shuffle=True, random_state=seed).split(f, y))
     settings = [ProbeSetting(c, standardise) for standardise in (False, True) for c in sorted(cs)]
     jobs = [(setting, max_iter, f[a], y[a], f[b], y[b]) for setting in settings for a, b in split]
-    if n_jobs == 1:
-        held_out = [_fold_score(*job) for job in jobs]
-    else:
-        held_out = Parallel(n_jobs=min(n_jobs, len(jobs)))(delayed(_fold_score)(*job) for job in jobs)
+    held_out = Parallel(n_jobs=min(n_jobs, len(jobs)))(delayed(_fold_score)(*job) for job in jobs)  # 1: in-process
     scores = {s: float(np.mean(held_out[i * len(split):(i + 1) * len(split)])) for i, s in enumerate(settings)}
     best = max(scores, key=scores.get)  # the first of the best: smaller C, unscaled
     return ProbeSetting(best.c, best.standardise, scores[best])
