@@ -1,10 +1,13 @@
 """The committed notebooks follow the collection's conventions (their execution is tested by nbval)."""
 
+import base64
+import io
 import json
 import re
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -70,6 +73,26 @@ def test_has_checks_exercises_summary_references(notebook):
     assert "## Summary" in markdown and "## References" in markdown
     placeholder = "⟪" in markdown or "⟨" in markdown or re.search(r"__[A-Z][A-Z0-9_]*__", markdown)
     assert not placeholder, f"{path.name}: a placeholder is left"
+
+
+# Executed in full mode before the shared style went from 80 to 110 dpi (utils/plots.py); they pass once re-executed.
+EXECUTED_AT_80_DPI = {"05_convolutional_autoencoder.ipynb", "06_variational_autoencoder.ipynb",
+                      "07_anomaly_detection.ipynb"}
+
+
+@pytest.mark.parametrize("path", [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="figures drawn at 80 dpi; re-execute in full mode"))
+    if p.name in EXECUTED_AT_80_DPI else p for p in NOTEBOOKS], ids=[p.name for p in NOTEBOOKS])
+def test_figures_are_drawn_for_a_projector(path):
+    """Every figure at the shared style's 110 dpi, as a compact palette PNG (utils.plots.compact_png)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
+    pngs = [o["data"]["image/png"] for o in outputs if "image/png" in o.get("data", {})]
+    assert pngs, f"{path.name}: no figure"
+    for png in pngs:
+        image = Image.open(io.BytesIO(base64.b64decode(png)))
+        dpi = image.info.get("dpi", (0, 0))
+        assert round(min(dpi)) >= 110 and image.mode == "P", f"{path.name}: a figure at {dpi} dpi, mode {image.mode}"
 
 
 def test_readme_and_benchmarks_have_no_unfilled_placeholder():

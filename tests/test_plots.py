@@ -8,8 +8,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from utils.plots import (  # noqa: E402
-    digit_legend, method_style, plot_auroc_per_digit, plot_codes_2d, plot_curves, plot_feature_maps, plot_history,
-    plot_kernels, show_image_rows, use_style,
+    compact_png, digit_legend, method_style, plot_auroc_per_digit, plot_codes_2d, plot_curves, plot_feature_maps,
+    plot_history, plot_kernels, show_image_rows, use_style,
 )
 
 
@@ -99,3 +99,24 @@ def test_auroc_per_digit_keeps_one_look_per_method():
         plot_auroc_per_digit({"a": {0: 0.5}, "b": {1: 0.5}}, xlabel="", ylabel="", title="")
     with pytest.raises(ValueError, match="at least one"):
         plot_auroc_per_digit({}, xlabel="", ylabel="", title="")
+
+
+def test_compact_png_keeps_the_figure_in_a_palette():
+    import io
+
+    from PIL import Image
+
+    use_style()
+    rng = np.random.default_rng(0)
+    fig = plot_codes_2d(rng.normal(size=(2000, 2)), np.arange(2000) % 10, "codes").figure
+    fig.add_axes((0.7, 0.7, 0.2, 0.2)).imshow(rng.random((28, 28)), cmap="gray_r")  # grey levels beside colours
+    png = compact_png(fig)
+    rgba = io.BytesIO()
+    fig.savefig(rgba, format="png", bbox_inches="tight", facecolor="white")
+    image, full = Image.open(io.BytesIO(png)), Image.open(rgba)
+    assert image.mode == "P" and image.size == full.size and round(image.info["dpi"][0]) == 110
+    assert len(png) < 0.7 * len(rgba.getvalue())
+    distance = np.linalg.norm(np.asarray(image.convert("RGB"), float) - np.asarray(full.convert("RGB"), float), axis=-1)
+    assert distance.max() < 40, f"a pixel's colour moved by {distance.max():.0f} (RGB distance)"
+    with pytest.raises(ValueError, match="between 2 and 256"):
+        compact_png(fig, colors=300)

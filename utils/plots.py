@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from PIL import Image
 
 STYLE = {
-    "figure.dpi": 80,
-    "savefig.dpi": 80,
+    "figure.dpi": 110,
+    "savefig.dpi": 110,
     "figure.figsize": (7.0, 4.0),
     "axes.grid": True,
     "grid.alpha": 0.3,
@@ -24,8 +26,42 @@ DIGIT_COLORS = plt.get_cmap("tab10")
 
 
 def use_style() -> None:
-    """Apply the collection's figure style (moderate size and resolution, light grid)."""
+    """Apply the collection's figure style (projector resolution, light grid).
+
+    Inside IPython (a notebook) figures are also shown as compact PNGs (:func:`compact_png`), so that a
+    lecture with a dozen figures at 110 dpi stays under 2 MB.
+    """
     plt.rcParams.update(STYLE)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: no display formatter to set
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    plt.switch_backend(plt.get_backend())  # load the inline backend now, so its PNG formatter cannot replace ours
+    shell.display_formatter.formatters["image/png"].for_type(plt.Figure, compact_png)
+
+
+def compact_png(fig: plt.Figure, colors: int = 256) -> bytes:
+    """The figure as a PNG with a palette of at most ``colors`` colours (about 2.5x smaller than RGBA).
+
+    Drawn at the style's dpi (``savefig.dpi``, recorded in the file) with a tight bounding box, as the
+    notebook's own display would, then reduced to an adaptive palette without dithering: figures are flat
+    colours and anti-aliased edges, which 256 colours keep. (Maximum coverage, not median cut: on the
+    lectures' figures median cut merged small legend markers into grey, up to 108 of 441 off in RGB
+    distance; maximum coverage stays within 21.)
+    """
+    if not 2 <= colors <= 256:
+        raise ValueError(f"colors must be between 2 and 256 (a PNG palette), got {colors}")
+    dpi = plt.rcParams["savefig.dpi"]
+    raw = io.BytesIO()
+    fig.canvas.print_figure(raw, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    image = Image.open(raw).convert("RGB")
+    palette = image.quantize(colors=colors, method=Image.Quantize.MAXCOVERAGE, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    palette.save(out, format="png", optimize=True, dpi=(dpi, dpi))  # the dpi is recorded in the file
+    return out.getvalue()
 
 
 def show_image_rows(
