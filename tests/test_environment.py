@@ -90,7 +90,7 @@ def test_the_lectures_install_is_a_subset_with_the_same_bounds():
     provider = {"keras": "keras", "numpy": "numpy", "scipy": "scipy", "sklearn": "scikit-learn",
                 "skimage": "scikit-image", "matplotlib": "matplotlib", "ipywidgets": "ipywidgets",
                 "tensorflow": "tensorflow", "IPython": "jupyterlab", "jax": "jax", "threadpoolctl": "threadpoolctl",
-                "joblib": "joblib",
+                "joblib": "joblib", "PIL": "pillow",
                 "openTSNE": "opentsne", "umap": "umap-learn", "utils": None}
     third_party = {m for m in imported if m not in sys.stdlib_module_names and m != "__future__"}
     unknown = third_party - set(provider)
