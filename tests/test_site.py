@@ -202,9 +202,16 @@ PAGE_REPORT = """async () => {
     const code = Array.from(article.querySelectorAll("div.cell_input pre")).filter(visible);
     const boxes = Array.from(article.querySelectorAll("pre, table")).filter(visible)
         .filter((el) => !el.closest("div.cell_input"));
+    // A printed text is cut off when its glyphs reach past the box's visible width. Not scrollWidth alone:
+    // that counts the box's right padding too, and Chromium may or may not draw a scroll bar when only the
+    // padding overflows (the text then fits, seen on 03's training log).
+    const textRight = (el) => { const r = document.createRange(); r.selectNodeContents(el);
+                                return r.getBoundingClientRect().right; };
+    const visibleRight = (el) => el.getBoundingClientRect().left + el.clientLeft + el.clientWidth;
     const clipped = boxes.filter((el) => {
         const box = el.tagName === "TABLE" ? el.parentElement : el;
-        return (el.tagName === "TABLE" ? el.scrollWidth > box.clientWidth + 1 : wide(box)) && !scrollBar(box);
+        const cut = el.tagName === "TABLE" ? el.scrollWidth > box.clientWidth + 1 : textRight(el) > visibleRight(el) + 1;
+        return cut && !scrollBar(box);
     });
     return {
         broken: images.filter((img) => !loaded(img)).map((img) => img.getAttribute("src")),
