@@ -75,14 +75,7 @@ def test_has_checks_exercises_summary_references(notebook):
     assert not placeholder, f"{path.name}: a placeholder is left"
 
 
-# Executed in full mode before the shared style went from 80 to 110 dpi (utils/plots.py); they pass once re-executed.
-EXECUTED_AT_80_DPI = {"05_convolutional_autoencoder.ipynb", "06_variational_autoencoder.ipynb",
-                      "07_anomaly_detection.ipynb"}
-
-
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="figures drawn at 80 dpi; re-execute in full mode"))
-    if p.name in EXECUTED_AT_80_DPI else p for p in NOTEBOOKS], ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_figures_are_drawn_for_a_projector(path):
     """Every figure at the shared style's 110 dpi, as a compact palette PNG (utils.plots.compact_png)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
