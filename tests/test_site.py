@@ -210,7 +210,8 @@ PAGE_REPORT = """async () => {
     const visibleRight = (el) => el.getBoundingClientRect().left + el.clientLeft + el.clientWidth;
     const clipped = boxes.filter((el) => {
         const box = el.tagName === "TABLE" ? el.parentElement : el;
-        const cut = el.tagName === "TABLE" ? el.scrollWidth > box.clientWidth + 1 : textRight(el) > visibleRight(el) + 1;
+        const cut = el.tagName === "TABLE" ? el.scrollWidth > box.clientWidth + 1
+                                           : textRight(el) > visibleRight(el) + 1;
         return cut && !scrollBar(box);
     });
     return {
