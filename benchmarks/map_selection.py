@@ -9,7 +9,8 @@ codes (the notebook's protocol, with validation images in place of test images).
 loaded.
 
 The candidates differ from the recipe in one setting each, all trained on the same number of edges
-(``EPOCHS`` x ``STEPS`` batches of 512, about a third of the recipe's run, the same cosine schedule, seed 0):
+(``EPOCHS`` x ``STEPS`` batches of 512, a third of the recipe's run of 10 epochs at the time, the same cosine
+schedule, seed 0):
 
 - ``recipe``: the map loss of :func:`utils.neighbours.neighbour_loss` (InfoNCE with t-SNE's kernel), Adam 3e-3;
 - ``umap_loss``: UMAP's cross-entropy instead (:func:`umap_loss`, negative pairs from the batch);
@@ -24,6 +25,14 @@ Writes a markdown table (and the results as JSON beside it) to ``--out`` (defaul
 ``benchmarks/map_selection.md``). ``--reuse`` takes the seed-0 rows from the JSON of an earlier run with the same
 settings instead of training them again. ``--quick`` runs a few minutes on small subsets to check the script,
 not to choose anything.
+
+``--length`` asks a second question the same way, at the recipe's full length (written to
+``benchmarks/map_length.md``): does training longer than the recipe's ``LENGTHS[0]`` epochs give a better map
+on the validation images? The recipe and a run of ``LENGTHS[1]`` epochs (the same batches, steps per epoch and
+schedule) are each trained with seeds 0 .. ``--seeds`` - 1; the rule, fixed before the runs, is the one above:
+the longer run replaces the recipe's epochs only if its mean 5-NN accuracy beats the recipe's by more than the
+larger standard deviation over seeds. Its last run did (the recipe has trained 15 epochs since); the rows keep
+their names, ``recipe`` for the ``LENGTHS[0]`` epochs the recipe had when the question was asked.
 """
 
 from __future__ import annotations
@@ -50,8 +59,10 @@ from utils.recipes import RECIPES
 from .tasks import machine
 
 N_FIT, N_VALIDATION = 50_000, 10_000  # full mode: the training images split in two
-EPOCHS, STEPS = 3, 300  # full mode: each candidate's run (the recipe: 10 epochs of 300 batches)
+EPOCHS, STEPS = 3, 300  # full mode: each candidate's run (the recipe had 10 epochs of 300 batches then)
 QUICK = {"n_fit": 3000, "n_validation": 1000, "epochs": 2, "steps": 30}
+LENGTHS = (10, 15)  # --length: the recipe's epochs when it was asked, and the longer run's (the recipe's since)
+QUICK_LENGTH = {"n_fit": 3000, "n_validation": 1000, "lengths": (2, 3), "steps": 30}
 NEGATIVES = 5  # UMAP's default number of negative samples per edge end
 
 
@@ -128,6 +139,29 @@ def run(n_fit: int = N_FIT, n_validation: int = N_VALIDATION, epochs: int = EPOC
             "machine": machine(), "graph_seconds": graph.seconds, "rows": rows}
 
 
+def run_length(n_fit: int = N_FIT, n_validation: int = N_VALIDATION, lengths: tuple[int, int] = LENGTHS,
+               steps: int = RECIPES["map2"].steps, seeds: int = 3) -> dict[str, Any]:
+    """The ``--length`` question: the recipe trained for ``lengths[0]`` and for ``lengths[1]`` epochs of ``steps``
+    batches, each with seeds 0 .. ``seeds`` - 1, scored like :func:`run`'s candidates; rows named ``recipe`` and
+    ``longer`` so that :func:`decision` applies the same rule."""
+    if n_fit + n_validation > 60_000:
+        raise ValueError(f"n_fit + n_validation must be at most 60,000 training images, got {n_fit + n_validation}")
+    if len(lengths) != 2 or not 0 < lengths[0] < lengths[1]:
+        raise ValueError(f"lengths must be two epoch counts, the recipe's and a larger one, got {lengths!r}")
+    recipe = RECIPES["map2"]
+    data = load_mnist(flatten=True, n_test=1)  # the test images are not used
+    x, y = data.x_train, data.y_train
+    x_fit, y_fit = x[:n_fit], y[:n_fit]
+    x_val, y_val = x[n_fit:n_fit + n_validation], y[n_fit:n_fit + n_validation]
+    graph = neighbour_graph(x_fit, recipe.n_neighbors)
+    runs = (Candidate("recipe", f"{lengths[0]} epochs (the recipe)"), Candidate("longer", f"{lengths[1]} epochs"))
+    rows = [{**_train_and_score(c, recipe, x_fit, y_fit, x_val, y_val, graph, epochs, steps, seed), "epochs": epochs}
+            for seed in range(seeds) for c, epochs in zip(runs, lengths)]
+    return {"n_fit": n_fit, "n_validation": n_validation, "lengths": list(lengths), "steps": steps, "seeds": seeds,
+            "backend": keras.backend.backend(), "top": ["longer", "recipe"], "machine": machine(),
+            "graph_seconds": graph.seconds, "rows": rows}
+
+
 def _train_and_score(c: Candidate, recipe: Any, x_fit: Any, y_fit: Any, x_val: Any, y_val: Any, graph: Any,
                      epochs: int, steps: int, seed: int) -> dict[str, Any]:
     """One candidate trained with ``seed`` and scored on the validation images."""
@@ -186,22 +220,55 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join(lines + ["", f"Verdict by the rule of the docstring: **{verdict}**.", ""])
 
 
+def render_length(result: dict[str, Any]) -> str:
+    """The markdown report of :func:`run_length`'s result."""
+    scores, verdict = decision(result)
+    lines = ["# Notebook 08's recipe: how long to train, chosen on held-out training images", "",
+             "Written by `python -m benchmarks.map_selection --length` (see its docstring). The recipe's map fitted "
+             f"on the first {result['n_fit']:,} MNIST training images (their neighbour graph) and scored on the next "
+             f"{result['n_validation']:,}, never on test digits, trained for {result['lengths'][0]} and for "
+             f"{result['lengths'][1]} epochs of {result['steps']} batches; {result['backend']} backend, "
+             f"{result['machine']['cpu']} ({result['machine']['cpus']} cores).", "",
+             "| run | 5-NN per seed | mean | standard deviation | 1-NN mean | seconds per run |",
+             "|---|---|---|---|---|---|"]
+    for name in ("recipe", "longer"):
+        rows = [r for r in result["rows"] if r["name"] == name]
+        v = scores.get(name, [r["knn5"] for r in rows])
+        sd = f"{np.std(v, ddof=1):.2%}" if len(v) > 1 else "-"
+        lines.append(f"| {rows[0]['what']} | {', '.join(f'{x:.2%}' for x in v)} | {np.mean(v):.2%} | {sd} | "
+                     f"{np.mean([r['knn1'] for r in rows]):.2%} | {np.mean([r['seconds'] for r in rows]):.0f} |")
+    longer = f"{result['lengths'][1]} epochs"
+    verdict = verdict.replace("change the recipe to longer", f"train {longer}").replace("longer's", f"{longer}'")
+    return "\n".join(lines + ["", f"Verdict by the rule of the docstring: **{verdict}**.", ""])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small subsets and short runs: checks the script only")
-    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("map_selection.md"))
+    parser.add_argument("--out", type=Path, help="the report (default: benchmarks/map_selection.md, with --length "
+                        "benchmarks/map_length.md); the results as JSON beside it")
     parser.add_argument("--seeds", type=int, default=3, help="seeds of the two best candidates (default 3)")
     parser.add_argument("--reuse", type=Path, help="an earlier run's JSON: its seed-0 rows are not trained again")
+    parser.add_argument("--length", action="store_true", help="the second question: the recipe's epochs or more")
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error("--seeds must be at least 1")
     reuse = json.loads(args.reuse.read_text()) if args.reuse else None
     start = time.perf_counter()
+    if args.length:
+        out = args.out or Path(__file__).with_name("map_length.md")
+        result = run_length(**QUICK_LENGTH, seeds=args.seeds) if args.quick else run_length(seeds=args.seeds)
+        result["total_seconds"] = time.perf_counter() - start
+        out.write_text(render_length(result))
+        out.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n")
+        print(f"wrote {out} ({result['total_seconds']:.0f} s)")
+        return
+    out = args.out or Path(__file__).with_name("map_selection.md")
     result = run(**QUICK, seeds=args.seeds, reuse=reuse) if args.quick else run(seeds=args.seeds, reuse=reuse)
     result["total_seconds"] = time.perf_counter() - start
-    args.out.write_text(render(result))
-    args.out.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n")
-    print(f"wrote {args.out} ({result['total_seconds']:.0f} s)")
+    out.write_text(render(result))
+    out.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n")
+    print(f"wrote {out} ({result['total_seconds']:.0f} s)")
 
 
 if __name__ == "__main__":

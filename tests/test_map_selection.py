@@ -2,7 +2,7 @@
 
 import pytest
 
-from benchmarks.map_selection import CANDIDATES, decision, render, run
+from benchmarks.map_selection import CANDIDATES, decision, render, render_length, run, run_length
 
 
 def _result(scores: dict[str, list[float]], top: list[str]) -> dict:
@@ -42,3 +42,28 @@ def test_the_candidates_start_with_the_recipe_and_the_split_is_checked():
     assert CANDIDATES[0].name == "recipe" and len({c.name for c in CANDIDATES}) == len(CANDIDATES)
     with pytest.raises(ValueError, match="at most 60,000"):
         run(n_fit=55_000, n_validation=10_000)
+
+
+def _length_result(recipe: list[float], longer: list[float]) -> dict:
+    rows = [{"name": name, "what": what, "seed": seed, "knn1": v - 0.03, "knn5": v, "seconds": sec, "epochs": e}
+            for name, what, values, sec, e in (("recipe", "10 epochs (the recipe)", recipe, 300.0, 10),
+                                               ("longer", "15 epochs", longer, 450.0, 15))
+            for seed, v in enumerate(values)]
+    return {"n_fit": 50_000, "n_validation": 10_000, "lengths": [10, 15], "steps": 300, "seeds": len(recipe),
+            "backend": "tensorflow", "machine": {"cpu": "a CPU", "cpus": 2}, "top": ["longer", "recipe"],
+            "rows": rows}
+
+
+def test_the_length_report_applies_the_same_rule():
+    clear = render_length(_length_result([0.910, 0.912, 0.911], [0.930, 0.931, 0.929]))
+    assert "| 15 epochs | 93.00%, 93.10%, 92.90% | 93.00% | 0.10% | 90.00% | 450 |" in clear
+    assert "**train 15 epochs: its mean is 1.90% higher" in clear
+    close = render_length(_length_result([0.910, 0.900, 0.920], [0.915, 0.905, 0.915]))
+    assert "**keep the recipe: 15 epochs' mean is +0.17% from the recipe's" in close
+
+
+def test_the_length_question_needs_a_longer_run():
+    with pytest.raises(ValueError, match="a larger one"):
+        run_length(lengths=(10, 10))
+    with pytest.raises(ValueError, match="at most 60,000"):
+        run_length(n_fit=55_000, n_validation=10_000)
