@@ -154,7 +154,8 @@ def run_length(n_fit: int = N_FIT, n_validation: int = N_VALIDATION, lengths: tu
     x_fit, y_fit = x[:n_fit], y[:n_fit]
     x_val, y_val = x[n_fit:n_fit + n_validation], y[n_fit:n_fit + n_validation]
     graph = neighbour_graph(x_fit, recipe.n_neighbors)
-    runs = (Candidate("recipe", f"{lengths[0]} epochs (the recipe)"), Candidate("longer", f"{lengths[1]} epochs"))
+    runs = (Candidate("recipe", f"{lengths[0]} epochs (the recipe when asked)"),
+            Candidate("longer", f"{lengths[1]} epochs"))
     rows = [{**_train_and_score(c, recipe, x_fit, y_fit, x_val, y_val, graph, epochs, steps, seed), "epochs": epochs}
             for seed in range(seeds) for c, epochs in zip(runs, lengths)]
     return {"n_fit": n_fit, "n_validation": n_validation, "lengths": list(lengths), "steps": steps, "seeds": seeds,
