@@ -111,14 +111,8 @@ def run(n_fit: int = N_FIT, n_validation: int = N_VALIDATION, epochs: int = EPOC
     """Train every candidate with seed 0 on the first ``n_fit`` training images' graph and score it on the next
     ``n_validation`` training images, then the best two again with seeds 1 .. ``seeds`` - 1; returns the settings
     and one row per run. ``reuse``: an earlier result whose seed-0 rows are taken when its settings match."""
-    if n_fit + n_validation > 60_000:
-        raise ValueError(f"n_fit + n_validation must be at most 60,000 training images, got {n_fit + n_validation}")
     recipe = RECIPES["map2"]
-    data = load_mnist(flatten=True, n_test=1)  # the test images are not used (one is loaded: the API needs a count)
-    x, y = data.x_train, data.y_train
-    x_fit, y_fit = x[:n_fit], y[:n_fit]
-    x_val, y_val = x[n_fit:n_fit + n_validation], y[n_fit:n_fit + n_validation]
-    graph = neighbour_graph(x_fit, recipe.n_neighbors)  # the configured cache: computed once
+    x_fit, y_fit, x_val, y_val, graph = _split(n_fit, n_validation, recipe.n_neighbors)
     same = {"n_fit": n_fit, "n_validation": n_validation, "epochs": epochs, "steps": steps,
             "backend": keras.backend.backend()}
     rows = []
@@ -144,16 +138,10 @@ def run_length(n_fit: int = N_FIT, n_validation: int = N_VALIDATION, lengths: tu
     """The ``--length`` question: the recipe trained for ``lengths[0]`` and for ``lengths[1]`` epochs of ``steps``
     batches, each with seeds 0 .. ``seeds`` - 1, scored like :func:`run`'s candidates; rows named ``recipe`` and
     ``longer`` so that :func:`decision` applies the same rule."""
-    if n_fit + n_validation > 60_000:
-        raise ValueError(f"n_fit + n_validation must be at most 60,000 training images, got {n_fit + n_validation}")
     if len(lengths) != 2 or not 0 < lengths[0] < lengths[1]:
         raise ValueError(f"lengths must be two epoch counts, the recipe's and a larger one, got {lengths!r}")
     recipe = RECIPES["map2"]
-    data = load_mnist(flatten=True, n_test=1)  # the test images are not used
-    x, y = data.x_train, data.y_train
-    x_fit, y_fit = x[:n_fit], y[:n_fit]
-    x_val, y_val = x[n_fit:n_fit + n_validation], y[n_fit:n_fit + n_validation]
-    graph = neighbour_graph(x_fit, recipe.n_neighbors)
+    x_fit, y_fit, x_val, y_val, graph = _split(n_fit, n_validation, recipe.n_neighbors)
     runs = (Candidate("recipe", f"{lengths[0]} epochs (the recipe when asked)"),
             Candidate("longer", f"{lengths[1]} epochs"))
     rows = [{**_train_and_score(c, recipe, x_fit, y_fit, x_val, y_val, graph, epochs, steps, seed), "epochs": epochs}
@@ -161,6 +149,18 @@ def run_length(n_fit: int = N_FIT, n_validation: int = N_VALIDATION, lengths: tu
     return {"n_fit": n_fit, "n_validation": n_validation, "lengths": list(lengths), "steps": steps, "seeds": seeds,
             "backend": keras.backend.backend(), "top": ["longer", "recipe"], "machine": machine(),
             "graph_seconds": graph.seconds, "rows": rows}
+
+
+def _split(n_fit: int, n_validation: int, n_neighbors: int) -> tuple[Any, Any, Any, Any, Any]:
+    """The first ``n_fit`` training images and labels, the next ``n_validation``, and the fitting images'
+    neighbour graph (the configured cache: computed once). The test images are not used."""
+    if n_fit + n_validation > 60_000:
+        raise ValueError(f"n_fit + n_validation must be at most 60,000 training images, got {n_fit + n_validation}")
+    data = load_mnist(flatten=True, n_test=1)  # one test image is loaded: the API needs a count
+    x, y = data.x_train, data.y_train
+    x_fit, y_fit = x[:n_fit], y[:n_fit]
+    x_val, y_val = x[n_fit:n_fit + n_validation], y[n_fit:n_fit + n_validation]
+    return x_fit, y_fit, x_val, y_val, neighbour_graph(x_fit, n_neighbors)
 
 
 def _train_and_score(c: Candidate, recipe: Any, x_fit: Any, y_fit: Any, x_val: Any, y_val: Any, graph: Any,
@@ -254,6 +254,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error("--seeds must be at least 1")
+    if args.length and args.reuse:
+        parser.error("--reuse applies to the candidates' run, not to --length")
     reuse = json.loads(args.reuse.read_text()) if args.reuse else None
     start = time.perf_counter()
     if args.length:
