@@ -335,25 +335,46 @@ def tsne_map(x_train: np.ndarray, x_test: np.ndarray, *, perplexity: float = 30.
     return arrays["train"], arrays["test"], seconds
 
 
+#: Below this many training images umap-learn finds the exact neighbours from all pairwise distances
+#: (its ``small data`` path) instead of approximate ones (pynndescent); :func:`umap_map` keeps that rule.
+UMAP_EXACT_BELOW = 4096
+
+
 def umap_map(x_train: np.ndarray, x_test: np.ndarray, *, n_neighbors: int = 15, seed: int = 0,
              cache: Path | None = None) -> tuple[np.ndarray, np.ndarray, float]:
     """UMAP (umap-learn, its defaults) fitted on ``x_train``, with ``x_test`` placed by its ``transform``.
-    Returns the training codes, the test codes and the seconds; cached like :func:`tsne_map`."""
+    Returns the training codes, the test codes and the seconds; cached like :func:`tsne_map`.
+
+    Below :data:`UMAP_EXACT_BELOW` training images umap-learn computes all Euclidean distances itself, but
+    through one Python call per pair of images (most of its time on a few thousand images); there they are
+    computed here by scikit-learn and given to umap-learn as a precomputed metric instead: the same exact
+    neighbours (up to float rounding) and the same algorithm, in a fraction of a second.
+    """
     from importlib.metadata import version
 
     from .cache import array_digest, cached_arrays  # here: utils.cache imports Keras, this module does not
 
     n_neighbors = positive_int("n_neighbors", n_neighbors)
+    exact = len(x_train) < UMAP_EXACT_BELOW
 
     def compute() -> dict[str, np.ndarray]:
         import umap  # here: an optional, slow import that only this function needs
+        from sklearn.metrics import euclidean_distances
 
         # n_jobs=1: a random_state makes umap-learn run on one thread anyway (and warn when n_jobs is not 1)
-        reducer = umap.UMAP(n_neighbors=n_neighbors, random_state=seed, n_jobs=1).fit(x_train)
-        return {"train": np.asarray(reducer.embedding_, np.float32),
-                "test": np.asarray(reducer.transform(x_test), np.float32)}
+        options = {"n_neighbors": n_neighbors, "random_state": seed, "n_jobs": 1}
+        if not exact:
+            reducer = umap.UMAP(**options).fit(x_train)
+            return {"train": np.asarray(reducer.embedding_, np.float32),
+                    "test": np.asarray(reducer.transform(x_test), np.float32)}
+        with warnings.catch_warnings():  # "precomputed metric: no inverse_transform" and the like
+            warnings.filterwarnings("ignore", message=".*precomputed metric.*", category=UserWarning)
+            reducer = umap.UMAP(metric="precomputed", **options).fit(euclidean_distances(x_train))
+            test = reducer.transform(euclidean_distances(x_test, x_train))
+        return {"train": np.asarray(reducer.embedding_, np.float32), "test": np.asarray(test, np.float32)}
 
     settings = {"what": "umap", "train": array_digest(x_train), "test": array_digest(x_test),
-                "n_neighbors": n_neighbors, "seed": seed, "umap": version("umap-learn")}
+                "n_neighbors": n_neighbors, "seed": seed, "umap": version("umap-learn"),
+                **({"distances": "scikit-learn"} if exact else {})}
     arrays, seconds, _ = cached_arrays(cache, "umap", settings, compute)
     return arrays["train"], arrays["test"], seconds
