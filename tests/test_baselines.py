@@ -1,11 +1,11 @@
-"""utils/baselines.py: PCA, k-NN, the linear probe, the classical denoisers and the classical anomaly detectors."""
+"""utils/baselines.py: PCA, k-NN, the linear probe, the classical denoisers and anomaly detectors, t-SNE's map."""
 
 import numpy as np
 import pytest
 
 from utils.baselines import (FIXED_PROBE, PROBE_CS, ProbeSetting, baseline_scores, best_filter, best_setting,
                              choose_probe, classical_denoisers, fit_pca, isolation_forest_score, knn_accuracy,
-                             knn_distance, linear_probe, ocsvm_score, pca_error, pca_reconstruct)
+                             knn_distance, linear_probe, ocsvm_score, pca_error, pca_reconstruct, tsne_map)
 from utils.metrics import mse_per_pixel, psnr
 from utils.noise import corrupt
 
@@ -167,3 +167,18 @@ def test_anomaly_detectors_score_an_outlier_above_the_normal_images():
     assert pca_error(normal, test, 1).shape == (21,)
     a, b = isolation_forest_score(normal, test, 20, seed=1), isolation_forest_score(normal, test, 20, seed=1)
     assert np.array_equal(a, b)  # seeded
+
+
+def test_tsne_map_places_test_images_in_the_frame_of_the_training_map():
+    # openTSNE's transform shifts the training map (it centres it) before placing new points: a test image that
+    # is a near copy of a training image must land next to that image's code, not next to a shifted copy of it
+    rng = np.random.default_rng(0)
+    centres = rng.normal(scale=8.0, size=(3, 10))
+    sizes = (120, 50, 30)  # unequal clusters: the map's bounding box is off centre
+    x_train = np.concatenate([c + rng.normal(size=(n, 10)) for c, n in zip(centres, sizes)]).astype(np.float32)
+    x_test = x_train[::10] + rng.normal(scale=0.01, size=x_train[::10].shape).astype(np.float32)
+    train, test, seconds = tsne_map(x_train, x_test, perplexity=10.0, seed=0)
+    assert train.shape == (200, 2) and test.shape == (20, 2) and seconds >= 0
+    extent = np.ptp(train, axis=0).max()
+    gap = np.linalg.norm(test - train[::10], axis=1)
+    assert np.median(gap) < 0.05 * extent, (np.median(gap), extent)

@@ -312,7 +312,8 @@ def baseline_scores(x_train: np.ndarray, x: np.ndarray, *, pca_components: int, 
 def tsne_map(x_train: np.ndarray, x_test: np.ndarray, *, perplexity: float = 30.0, seed: int = 0,
              cache: Path | None = None) -> tuple[np.ndarray, np.ndarray, float]:
     """t-SNE (openTSNE, its defaults: PCA initialisation, FFT gradients) fitted on ``x_train``, with ``x_test``
-    placed into the fitted map by openTSNE's ``transform`` (the training map stays fixed). Returns the training
+    placed into the fitted map by openTSNE's ``transform`` (the training map stays fixed but for the shift that
+    centres it, which the returned training codes include). Returns the training
     codes, the test codes and the seconds both steps took; computed once and kept in the ``cache`` folder
     (``None``: not kept), keyed by the images' contents and the settings."""
     from importlib.metadata import version
@@ -326,11 +327,14 @@ def tsne_map(x_train: np.ndarray, x_test: np.ndarray, *, perplexity: float = 30.
 
         with threadpool_limits(limits=2):
             embedding = TSNE(perplexity=perplexity, n_jobs=2, random_state=seed, verbose=False).fit(x_train)
-            return {"train": np.asarray(embedding, np.float32),
-                    "test": np.asarray(embedding.transform(x_test), np.float32)}
+            # transform first: openTSNE centres the training map in place (a shift) before it places the new
+            # points, so the training codes are read afterwards, in the frame the test codes are placed in
+            test = embedding.transform(x_test)
+            return {"train": np.asarray(embedding, np.float32), "test": np.asarray(test, np.float32)}
 
     settings = {"what": "tsne", "train": array_digest(x_train), "test": array_digest(x_test),
-                "perplexity": perplexity, "seed": seed, "opentsne": version("openTSNE")}
+                "perplexity": perplexity, "seed": seed, "opentsne": version("openTSNE"),
+                "training map": "read after transform"}  # entries made before that are not trusted
     arrays, seconds, _ = cached_arrays(cache, "tsne", settings, compute)
     return arrays["train"], arrays["test"], seconds
 
