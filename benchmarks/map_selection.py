@@ -33,6 +33,12 @@ schedule) are each trained with seeds 0 .. ``--seeds`` - 1; the rule, fixed befo
 the longer run replaces the recipe's epochs only if its mean 5-NN accuracy beats the recipe's by more than the
 larger standard deviation over seeds. Its last run did (the recipe has trained 15 epochs since); the rows keep
 their names, ``recipe`` for the ``LENGTHS[0]`` epochs the recipe had when the question was asked.
+
+``--weights`` measures, not chooses (written to ``benchmarks/map_weights.md``): notebook 08's optional sweep
+(its weights of the reconstruction term and its shorter run, :data:`utils.experiments.EXPERIMENTS` ``"08"``),
+each weight trained with seeds 0 .. ``--seeds`` - 1 and scored on the validation images as above. Two weights'
+maps are called different only when :func:`utils.stats.runs_differ` says their 5-NN accuracies over seeds differ;
+the notebook, which trains each weight once, cites this verdict.
 """
 
 from __future__ import annotations
@@ -52,6 +58,7 @@ from keras import ops
 from utils.baselines import knn_accuracy
 from utils.config import Mode
 from utils.data import load_mnist
+from utils.metrics import sse_per_image
 from utils.models import predict
 from utils.neighbours import neighbour_graph
 from utils.recipes import RECIPES
@@ -97,6 +104,7 @@ class Candidate:
     learning_rate: float = 3e-3
     batch_size: int = 512
     loss: str = "recipe"  # "recipe" (utils.neighbours.neighbour_loss) or "umap"
+    reconstruction_weight: float | None = None  # None: the recipe's
 
 
 CANDIDATES = (Candidate("recipe", "the recipe: InfoNCE with t-SNE's kernel, Adam 3e-3, batches of 512"),
@@ -151,6 +159,68 @@ def run_length(n_fit: int = N_FIT, n_validation: int = N_VALIDATION, lengths: tu
             "graph_seconds": graph.seconds, "rows": rows}
 
 
+def run_weights(n_fit: int = N_FIT, n_validation: int = N_VALIDATION, quick: bool = False, seeds: int = 3,
+                steps: int | None = None) -> dict[str, Any]:
+    """The ``--weights`` measurement: notebook 08's sweep (its weights and epochs for the mode, ``quick`` picks
+    the quick ones) with seeds 0 .. ``seeds`` - 1, scored like :func:`run`'s candidates; one row per run,
+    named ``weight <w>``. ``steps``: batches per epoch (default the recipe's)."""
+    from utils.experiments import EXPERIMENTS
+
+    recipe, settings = RECIPES["map2"], EXPERIMENTS["08"]
+    mode = Mode("quick" if quick else "full")
+    weights, epochs = mode.pick(*settings.sweep_weights), mode.pick(*settings.sweep_epochs)
+    x_fit, y_fit, x_val, y_val, graph = _split(n_fit, n_validation, recipe.n_neighbors)
+    runs = [Candidate(f"weight_{w:g}", f"map loss + {w:g} x cross-entropy", reconstruction_weight=w)
+            for w in weights]
+    rows = [_train_and_score(c, recipe, x_fit, y_fit, x_val, y_val, graph, epochs, steps or recipe.steps, seed)
+            for seed in range(seeds) for c in runs]
+    return {"n_fit": n_fit, "n_validation": n_validation, "weights": list(weights), "epochs": epochs,
+            "steps": steps or recipe.steps, "seeds": seeds, "backend": keras.backend.backend(),
+            "machine": machine(), "graph_seconds": graph.seconds, "rows": rows}
+
+
+def weights_verdict(result: dict[str, Any]) -> list[str]:
+    """For each pair of weights: whether their 5-NN accuracies over seeds differ (:func:`utils.stats.runs_differ`)."""
+    from utils.stats import runs_differ
+
+    scores = {w: [r["knn5"] for r in result["rows"] if r["name"] == f"weight_{w:g}"] for w in result["weights"]}
+    if min(len(v) for v in scores.values()) < 2:
+        return ["not decided: fewer than two seeds per weight"]
+    errors = {w: [r["sse"] for r in result["rows"] if r["name"] == f"weight_{w:g}"] for w in result["weights"] if w}
+    lines = []
+    for what, values, unit in (("5-NN accuracy", scores, "%"), ("error per image", errors, "")):
+        for i, a in enumerate(list(values)):
+            for b in list(values)[i + 1:]:
+                gap = float(np.mean(values[a]) - np.mean(values[b]))
+                word = "differ" if runs_differ(values[a], values[b]) else "no measurable difference"
+                lines.append(f"{what}, weight {a:g} against {b:g}: means "
+                             f"{f'{gap:+.2%}' if unit else f'{gap:+.2f}'} apart, {word}")
+    return lines
+
+
+def render_weights(result: dict[str, Any]) -> str:
+    """The markdown report of :func:`run_weights`'s result."""
+    lines = ["# Notebook 08's optional sweep: the weight of the reconstruction term, over seeds", "",
+             "Written by `python -m benchmarks.map_selection --weights` (see its docstring). The sweep's maps (each "
+             f"weight trained {result['epochs']} epochs of {result['steps']} batches) fitted on the first "
+             f"{result['n_fit']:,} MNIST training images (their neighbour graph) and scored on the next "
+             f"{result['n_validation']:,}, never on test digits; {result['backend']} backend, "
+             f"{result['machine']['cpu']} ({result['machine']['cpus']} cores).", "",
+             "| weight | 5-NN per seed | mean | standard deviation | 1-NN mean | error per image, per seed | "
+             "seconds per run |", "|---|---|---|---|---|---|---|"]
+    for w in result["weights"]:
+        rows = [r for r in result["rows"] if r["name"] == f"weight_{w:g}"]
+        v = [r["knn5"] for r in rows]
+        sd = f"{np.std(v, ddof=1):.2%}" if len(v) > 1 else "-"
+        errors = ", ".join(f"{r['sse']:.2f}" for r in rows) if w else "– (no decoder trained)"
+        knn1, seconds = np.mean([r["knn1"] for r in rows]), np.mean([r["seconds"] for r in rows])
+        lines.append(f"| {w:g} | {', '.join(f'{x:.2%}' for x in v)} | {np.mean(v):.2%} | {sd} | {knn1:.2%} | "
+                     f"{errors} | {seconds:.0f} |")
+    lines += ["", "Differences by `utils.stats.runs_differ` (ranges apart and means more than twice the larger "
+              "standard deviation apart):", ""]
+    return "\n".join(lines + [f"- {line}" for line in weights_verdict(result)] + [""])
+
+
 def _split(n_fit: int, n_validation: int, n_neighbors: int) -> tuple[Any, Any, Any, Any, Any]:
     """The first ``n_fit`` training images and labels, the next ``n_validation``, and the fitting images'
     neighbour graph (the configured cache: computed once). The test images are not used."""
@@ -169,7 +239,9 @@ def _train_and_score(c: Candidate, recipe: Any, x_fit: Any, y_fit: Any, x_val: A
     keras.utils.set_random_seed(seed)
     ae = recipe.build(f"select_{c.name}")
     base_steps = steps * recipe.batch_size // c.batch_size  # the same number of edges for every candidate
-    changed = replace(recipe, learning_rate=c.learning_rate, batch_size=c.batch_size, steps=base_steps)
+    weight = recipe.reconstruction_weight if c.reconstruction_weight is None else c.reconstruction_weight
+    changed = replace(recipe, learning_rate=c.learning_rate, batch_size=c.batch_size, steps=base_steps,
+                      reconstruction_weight=weight)
     loss = {"umap": {"map_loss": umap_loss}}.get(c.loss, {})
     result = changed.train(ae, x_fit, graph, Mode("full"), epochs=epochs, seed=seed, label=f"select {c.name}",
                            cache=False, **loss)
@@ -177,6 +249,7 @@ def _train_and_score(c: Candidate, recipe: Any, x_fit: Any, y_fit: Any, x_val: A
     row = {"name": c.name, "what": c.what, "seed": seed,
            "knn1": knn_accuracy(codes_fit, y_fit, codes_val, y_val, 1),
            "knn5": knn_accuracy(codes_fit, y_fit, codes_val, y_val, 5), "seconds": result.seconds,
+           "sse": sse_per_image(x_val, predict(ae.autoencoder, x_val, batch_size=2048)),
            "steps": base_steps * epochs, "batch_size": c.batch_size}
     print(f"{c.name}, seed {seed}: 5-NN {row['knn5']:.2%} on validation, {result.seconds:.0f} s", flush=True)
     return row
@@ -251,11 +324,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", type=int, default=3, help="seeds of the two best candidates (default 3)")
     parser.add_argument("--reuse", type=Path, help="an earlier run's JSON: its seed-0 rows are not trained again")
     parser.add_argument("--length", action="store_true", help="the second question: the recipe's epochs or more")
+    parser.add_argument("--weights", action="store_true", help="measure notebook 08's sweep of reconstruction "
+                        "weights over seeds")
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error("--seeds must be at least 1")
-    if args.length and args.reuse:
-        parser.error("--reuse applies to the candidates' run, not to --length")
+    if args.length and args.weights:
+        parser.error("--length and --weights are two runs: give one of them")
+    if (args.length or args.weights) and args.reuse:
+        parser.error("--reuse applies to the candidates' run, not to --length or --weights")
     reuse = json.loads(args.reuse.read_text()) if args.reuse else None
     start = time.perf_counter()
     if args.length:
@@ -263,6 +340,15 @@ def main(argv: list[str] | None = None) -> None:
         result = run_length(**QUICK_LENGTH, seeds=args.seeds) if args.quick else run_length(seeds=args.seeds)
         result["total_seconds"] = time.perf_counter() - start
         out.write_text(render_length(result))
+        out.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n")
+        print(f"wrote {out} ({result['total_seconds']:.0f} s)")
+        return
+    if args.weights:
+        out = args.out or Path(__file__).with_name("map_weights.md")
+        quick = {"n_fit": QUICK["n_fit"], "n_validation": QUICK["n_validation"], "steps": QUICK["steps"]}
+        result = run_weights(**quick, quick=True, seeds=args.seeds) if args.quick else run_weights(seeds=args.seeds)
+        result["total_seconds"] = time.perf_counter() - start
+        out.write_text(render_weights(result))
         out.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n")
         print(f"wrote {out} ({result['total_seconds']:.0f} s)")
         return

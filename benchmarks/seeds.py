@@ -91,7 +91,8 @@ def numbers(task: str, result: dict[str, Any]) -> dict[Number, float]:
     if task == "map":
         rows = r["rows"]
         return {Number(f"map.{m}.{k}", f"2-D map (notebook 08), {what}: {name}", kind): rows[m][k]
-                for k, what, kind in (("knn5", "5-NN accuracy", "accuracy"), ("trust", "trustworthiness", "trust"))
+                for k, what, kind in (("knn1", "1-NN accuracy", "accuracy"), ("knn5", "5-NN accuracy", "accuracy"),
+                                      ("trust", "trustworthiness", "trust"))
                 for m, name in MAP_METHODS if m in rows}
     return {}
 
@@ -143,8 +144,16 @@ CLAIMS = (
           "autoencoder", ">", "any"),
     Claim("5-NN accuracy of the 2-D maps (notebook 08)", "map.map2.knn5", "map that keeps neighbours", "map.umap.knn5",
           "UMAP"),
+    Claim("5-NN accuracy of the 2-D maps (notebook 08)", "map.map2.knn5", "map that keeps neighbours", "map.tsne.knn5",
+          "t-SNE"),
+    Claim("1-NN accuracy of the 2-D maps (notebook 08)", "map.map2.knn1", "map that keeps neighbours", "map.tsne.knn1",
+          "t-SNE"),
+    Claim("1-NN accuracy of the 2-D maps (notebook 08)", "map.map2.knn1", "map that keeps neighbours", "map.umap.knn1",
+          "UMAP"),
     Claim("trustworthiness of the 2-D maps (notebook 08)", "map.map2.trust", "map that keeps neighbours",
           "map.ae2.trust", "autoencoder"),
+    Claim("trustworthiness of the 2-D maps (notebook 08)", "map.map2.trust", "map that keeps neighbours",
+          "map.tsne.trust", "t-SNE"),
 )
 
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from benchmarks.map_selection import CANDIDATES, decision, render, render_length, run, run_length
+from benchmarks.map_selection import (CANDIDATES, decision, render, render_length, render_weights, run, run_length,
+                                      weights_verdict)
 
 
 def _result(scores: dict[str, list[float]], top: list[str]) -> dict:
@@ -67,3 +68,25 @@ def test_the_length_question_needs_a_longer_run():
         run_length(lengths=(10, 10))
     with pytest.raises(ValueError, match="at most 60,000"):
         run_length(n_fit=55_000, n_validation=10_000)
+
+
+def _weights_result(scores: dict[float, list[float]]) -> dict:
+    rows = [{"name": f"weight_{w:g}", "what": "", "seed": seed, "knn1": v - 0.02, "knn5": v, "seconds": 70.0,
+             "sse": 30.0 - 10 * w - seed}
+            for w, values in scores.items() for seed, v in enumerate(values)]
+    return {"n_fit": 50_000, "n_validation": 10_000, "weights": list(scores), "epochs": 4, "steps": 300,
+            "seeds": 3, "backend": "tensorflow", "machine": {"cpu": "a CPU", "cpus": 2}, "rows": rows}
+
+
+def test_the_weights_report_calls_a_difference_only_beyond_the_seeds():
+    result = _weights_result({0.0: [0.920, 0.925, 0.915], 1.0: [0.910, 0.920, 0.915], 10.0: [0.880, 0.882, 0.881]})
+    assert weights_verdict(result) == [
+        "5-NN accuracy, weight 0 against 1: means +0.50% apart, no measurable difference",
+        "5-NN accuracy, weight 0 against 10: means +3.90% apart, differ",
+        "5-NN accuracy, weight 1 against 10: means +3.40% apart, differ",
+        "error per image, weight 1 against 10: means +90.00 apart, differ"]
+    text = render_weights(result)
+    assert "| 10 | 88.00%, 88.20%, 88.10% | 88.10% | 0.10% | 86.10% | -70.00, -71.00, -72.00 | 70 |" in text
+    assert "| 0 | 92.00%, 92.50%, 91.50% | 92.00% | 0.50% | 90.00% | – (no decoder trained) | 70 |" in text
+    assert "- 5-NN accuracy, weight 0 against 10: means +3.90% apart, differ" in text
+    assert weights_verdict(_weights_result({0.0: [0.9], 1.0: [0.8]}))[0].startswith("not decided")
