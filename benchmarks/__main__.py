@@ -267,8 +267,10 @@ def _main_seeds(parser: argparse.ArgumentParser, args: argparse.Namespace, all_t
     print(f"benchmark, {mode} mode, seeds {seeds[0]}..{seeds[-1]}, backends: {', '.join(backends)}, tasks: "
           f"{', '.join(tasks)}; per-seed results: {path}", flush=True)
     start = time.perf_counter()
+    before = seed_spread.count_runs(runs)
     with tempfile.TemporaryDirectory() as tmp:
         runs = seed_spread.run_all(runs, tasks, backends, seeds, KERAS_TASKS, path, mode, run_task, Path(tmp))
+    ran = seed_spread.count_runs(runs) > before  # False: nothing was missing, the section is only re-rendered
     total = time.perf_counter() - start
     runs = seed_spread.select(runs, seeds)
     problems = seed_spread.check(runs, mode)
@@ -278,7 +280,7 @@ def _main_seeds(parser: argparse.ArgumentParser, args: argparse.Namespace, all_t
     command = (f"python -m benchmarks{' --quick' if args.quick else ''} --seeds {args.seeds} --tasks {' '.join(tasks)} "
                f"--backends {' '.join(backends)}")
     try:
-        lines = seed_spread.render_section(runs, command, mode, path.name, total)
+        lines = seed_spread.render_section(runs, command, mode, path.name, total if ran else None)
         _print_verdicts(lines)
         for line in problems or ["all relations hold"]:
             print(("FAILED: " if problems else "") + line)

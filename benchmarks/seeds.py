@@ -431,6 +431,11 @@ def one_seed(runs: Runs, seed: int) -> dict[str, dict[str, Any]]:
     return out
 
 
+def count_runs(runs: Runs) -> int:
+    """How many runs (task, seed and backend) ``runs`` holds."""
+    return sum(len(seeds) for tasks in runs.values() for seeds in tasks.values())
+
+
 def has_run(runs: Runs, task: str, seed: int, backend: str | None) -> bool:
     """Whether ``task`` ran with ``seed`` under ``backend`` (None: under any backend, for tasks without Keras)."""
     backends = [backend] if backend else list(runs)

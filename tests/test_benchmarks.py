@@ -447,6 +447,9 @@ def test_seeds_option_writes_the_section_into_the_report(monkeypatch, tmp_path):
     assert (tmp_path / "BENCHMARKS-seeds.json").is_file()  # the per-seed results, beside the report
     before, after = render_fixed().split("## Training cost")
     assert text.split(seed_spread.HEADING)[0] == before and text.split("## Training cost")[1] == after
+    assert "which ran what was missing in" in text
+    assert main(["--seeds", "2", "--tasks", "ae2", "ae30", "--backends", backend, "--out", str(report)]) == 0
+    assert len(calls) == 4 and "which ran what was missing" not in report.read_text()  # nothing ran: no time given
 
 
 def test_quick_mode_runs_its_smallest_task_with_a_second_seed(monkeypatch, capsys):
