@@ -163,7 +163,7 @@ def run_weights(n_fit: int = N_FIT, n_validation: int = N_VALIDATION, quick: boo
                 steps: int | None = None) -> dict[str, Any]:
     """The ``--weights`` measurement: notebook 08's sweep (its weights and epochs for the mode, ``quick`` picks
     the quick ones) with seeds 0 .. ``seeds`` - 1, scored like :func:`run`'s candidates; one row per run,
-    named ``weight <w>``. ``steps``: batches per epoch (default the recipe's)."""
+    named ``weight_<w>`` (Keras scope names take no spaces). ``steps``: batches per epoch (default the recipe's)."""
     from utils.experiments import EXPERIMENTS
 
     recipe, settings = RECIPES["map2"], EXPERIMENTS["08"]
