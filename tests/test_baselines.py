@@ -5,7 +5,8 @@ import pytest
 
 from utils.baselines import (FIXED_PROBE, PROBE_CS, ProbeSetting, baseline_scores, best_filter, best_setting,
                              choose_probe, classical_denoisers, fit_pca, isolation_forest_score, knn_accuracy,
-                             knn_distance, linear_probe, ocsvm_score, pca_error, pca_reconstruct, tsne_map)
+                             knn_distance, knn_distance_matrix, linear_probe, ocsvm_score, pca_error,
+                             pca_reconstruct, tsne_map)
 from utils.metrics import mse_per_pixel, psnr
 from utils.noise import corrupt
 
@@ -182,3 +183,25 @@ def test_tsne_map_places_test_images_in_the_frame_of_the_training_map():
     extent = np.ptp(train, axis=0).max()
     gap = np.linalg.norm(test - train[::10], axis=1)
     assert np.median(gap) < 0.05 * extent, (np.median(gap), extent)
+
+
+def test_knn_distance_matrix_keeps_each_rows_nearest_and_is_symmetric():
+    # umap_map gives umap-learn this sparse matrix instead of all distances: each row's k nearest must be those
+    # of the dense matrix, its own 0 among them, and the structure symmetric (umap-learn refuses it otherwise)
+    from sklearn.metrics import euclidean_distances
+
+    x = np.random.default_rng(0).random((60, 5)).astype(np.float32)
+    dense = euclidean_distances(x)
+    m = knn_distance_matrix(dense, 4)
+    assert m.shape == (60, 60) and (m != m.T).nnz == 0
+    assert (m.getnnz(axis=1) >= 4).all() and np.array_equal(m.diagonal(), np.zeros(60))
+    for i in range(60):
+        row = m.getrow(i)
+        assert i in row.indices  # the explicit zero is stored, not dropped
+        nearest = row.indices[np.argsort(row.data, kind="stable")[:4]]
+        assert set(nearest) == set(np.argsort(dense[i], kind="stable")[:4])
+    for bad in (dense[:10], dense[None]):
+        with pytest.raises(ValueError, match="square"):
+            knn_distance_matrix(bad, 4)
+    with pytest.raises(ValueError, match="n_neighbors"):
+        knn_distance_matrix(dense, 0)

@@ -256,6 +256,6 @@ EXPERIMENTS: Experiments = {
     "08": NeighbourMapSettings(data=Subsets(n_train=(None, 3000), n_test=(None, 1000)), model=RECIPES["map2"],
                                autoencoder=RECIPES["ae2"], knn_k=(1, 5), tsne_perplexity=30.0, trust_k=10,
                                trust_images=(2000, 500), sweep_weights=((0.0, 1.0, 10.0), (0.0, 1.0)),
-                               sweep_epochs=(4, 2), knn5_target=0.95),
+                               sweep_epochs=(3, 2), knn5_target=0.95),
 }
 """Each notebook's experiment settings, by notebook number."""
