@@ -2,8 +2,10 @@
 
 import pytest
 
-from benchmarks.map_selection import (CANDIDATES, decision, render, render_length, render_weights, run, run_length,
-                                      weights_verdict)
+import numpy as np
+
+from benchmarks.map_selection import (CANDIDATES, compared, decision, render, render_length, render_weights, run,
+                                      run_length, tail_loss, weights_verdict)
 
 
 def _result(scores: dict[str, list[float]], top: list[str]) -> dict:
@@ -43,6 +45,25 @@ def test_the_candidates_start_with_the_recipe_and_the_split_is_checked():
     assert CANDIDATES[0].name == "recipe" and len({c.name for c in CANDIDATES}) == len(CANDIDATES)
     with pytest.raises(ValueError, match="at most 60,000"):
         run(n_fit=55_000, n_validation=10_000)
+
+
+def test_the_recipe_is_always_compared_with_the_best_other_candidate():
+    rows = [{"name": n, "seed": 0, "knn5": v} for n, v in (("recipe", 0.910), ("a", 0.916), ("b", 0.915),
+                                                           ("c", 0.80))]
+    assert [r["name"] for r in compared(rows)] == ["recipe", "a"]  # the recipe third at seed 0: still compared
+    rows.append({"name": "c", "seed": 1, "knn5": 0.99})  # later seeds do not choose
+    assert [r["name"] for r in compared(rows)] == ["recipe", "a"]
+
+
+def test_the_tail_loss_at_alpha_one_is_the_recipes_loss():
+    from utils.neighbours import neighbour_loss
+
+    pair = np.random.default_rng(0).normal(size=(32, 4)).astype("float32")
+    recipe = float(neighbour_loss(None, pair))
+    assert np.isclose(float(tail_loss(1.0)(None, pair)), recipe, rtol=1e-5)
+    assert not np.isclose(float(tail_loss(0.5)(None, pair)), recipe, rtol=1e-3)
+    with pytest.raises(ValueError, match="alpha must be positive"):
+        tail_loss(0.0)
 
 
 def _length_result(recipe: list[float], longer: list[float]) -> dict:
