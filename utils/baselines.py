@@ -353,7 +353,8 @@ def knn_distance_matrix(distances: np.ndarray, n_neighbors: int) -> Any:
     ``n_neighbors`` are those of the dense matrix (ties aside).
 
     Raises:
-        ValueError: ``distances`` is not square, or has fewer columns than ``n_neighbors``.
+        ValueError: ``distances`` is not square, has fewer rows than ``n_neighbors``, or ``n_neighbors`` is not a
+            positive int.
     """
     from scipy import sparse
 
